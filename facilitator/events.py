@@ -1,0 +1,87 @@
+"""Frozen dataclasses for everything a client can be told about a session.
+
+Services create these; the realtime layer serialises them with `to_payload` and emits them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    name = "event"
+
+    def to_payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SessionStateChanged(Event):
+    name = "session:state"
+    session_id: str
+    state: str
+    solo_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LobbyChanged(Event):
+    name = "lobby:updated"
+    session_id: str
+    waiting: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class MemberAdmitted(Event):
+    name = "lobby:admitted"
+    session_id: str
+    member_id: str
+    message: str | None
+
+
+@dataclass(frozen=True)
+class MemberDeclined(Event):
+    name = "lobby:declined"
+    session_id: str
+    member_id: str
+    message: str | None
+
+
+@dataclass(frozen=True)
+class MemberRemoved(Event):
+    name = "session:removed"
+    session_id: str
+    member_id: str
+
+
+@dataclass(frozen=True)
+class ParticipantsChanged(Event):
+    name = "room:participants"
+    session_id: str
+    room_id: str
+    participants: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ChatMessagePosted(Event):
+    name = "chat:message"
+    id: str
+    session_id: str
+    room_id: str
+    sender_id: str
+    sender_name: str
+    sender_role: str
+    text: str
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class BackchannelMessagePosted(Event):
+    name = "backchannel:message"
+    id: str
+    session_id: str
+    sender_id: str
+    sender_name: str
+    text: str
+    at_ms: int

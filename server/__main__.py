@@ -1,0 +1,21 @@
+"""`python -m server`: run Holdspace on the settings from the environment."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from server.app import create_app
+from server.settings import Settings
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    app = create_app(settings)
+    web.run_app(app, host=settings.host, port=settings.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

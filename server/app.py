@@ -1,0 +1,58 @@
+"""create_app(settings) wires the pieces together; it holds no rules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import socketio
+from aiohttp import web
+
+from server import context
+from server.clock import Clock, SystemClock
+from server.settings import Settings
+from server.storage.db import create_engine, make_sessionmaker, migrate
+
+CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
+log = logging.getLogger("holdspace")
+
+
+def create_sio(settings: Settings) -> socketio.AsyncServer:
+    """One socket.io server; with REDIS_URL, fan-out goes through Redis to every process."""
+    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins=[],
+        http_compression=False,
+        max_http_buffer_size=64 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    from server.http.routes import setup_http
+    from server.realtime.namespace import setup_realtime
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app[context.SETTINGS] = settings
+    app[context.CLOCK] = clock or SystemClock()
+    sio = create_sio(settings)
+    app[context.SIO] = sio
+    sio.attach(app)
+    app.cleanup_ctx.append(_database)
+    setup_http(app)
+    setup_realtime(app, sio)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    url = app[context.SETTINGS].effective_database_url
+    await migrate(url)
+    engine = create_engine(url)
+    app[context.ENGINE] = engine
+    app[context.DB] = make_sessionmaker(engine)
+    yield
+    await engine.dispose()

@@ -1,0 +1,50 @@
+"""A real Holdspace server on a free 127.0.0.1 port, over the database under test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from server.app import create_app
+from server.settings import Settings
+
+
+@dataclass
+class RunningServer:
+    app: web.Application
+    base_url: str
+    settings: Settings
+
+
+async def start_server(settings: Settings) -> tuple[TestServer, RunningServer]:
+    app = create_app(settings)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    base_url = str(server.make_url("")).rstrip("/")
+    return server, RunningServer(app=app, base_url=base_url, settings=settings)
+
+
+@pytest.fixture
+def server_settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        host="127.0.0.1",
+        port=0,
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-" + tmp_path.name,
+        login_attempts_per_minute=50,
+    )
+
+
+@pytest.fixture
+async def running_server(server_settings: Settings) -> AsyncIterator[RunningServer]:
+    server, running = await start_server(server_settings)
+    try:
+        yield running
+    finally:
+        await server.close()
