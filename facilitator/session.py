@@ -57,7 +57,9 @@ class AttendanceStatus(StrEnum):
 
 
 _TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
-    SessionState.SCHEDULED: frozenset({SessionState.LOBBY_OPEN, SessionState.LIVE, SessionState.ENDED}),
+    SessionState.SCHEDULED: frozenset(
+        {SessionState.LOBBY_OPEN, SessionState.LIVE, SessionState.ENDED}
+    ),
     SessionState.LOBBY_OPEN: frozenset({SessionState.LIVE, SessionState.ENDED}),
     SessionState.LIVE: frozenset({SessionState.ENDED}),
     SessionState.ENDED: frozenset(),
@@ -113,7 +115,9 @@ def check_lobby_entry(state: SessionState, status: AttendanceStatus | None) -> N
     if not may_enter_lobby(state):
         if state is SessionState.ENDED:
             raise DomainError("session_ended", "This session has ended.")
-        raise DomainError("lobby_closed", "The lobby is not open yet. Please come back a little later.")
+        raise DomainError(
+            "lobby_closed", "The lobby is not open yet. Please come back a little later."
+        )
     if status is None:
         raise DomainError("rules_not_accepted", "Please read and accept the ground rules first.")
 
@@ -131,7 +135,8 @@ def validate_capacity(capacity: int) -> int:
     if capacity > MAX_CAPACITY:
         raise DomainError(
             "capacity_too_large",
-            f"Groups are small by design: at most {MAX_CAPACITY} people (you asked for {capacity}).",
+            f"Groups are small by design: at most {MAX_CAPACITY} people"
+            f" (you asked for {capacity}).",
         )
     if capacity < MIN_CAPACITY:
         raise DomainError("capacity_too_small", f"A group needs room for at least {MIN_CAPACITY}.")

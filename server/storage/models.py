@@ -73,7 +73,9 @@ class GroupFacilitator(Base):
     group_id: Mapped[str] = mapped_column(
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class Invite(Base):
@@ -124,7 +126,9 @@ class Attendance(Base):
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("session_id", "member_id"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     rules_accepted_at: Mapped[datetime] = mapped_column()
