@@ -59,6 +59,16 @@ from facilitator.rounds import (
     skip_speaker,
     start_round,
 )
+from facilitator.state_format import (
+    FORMAT_VERSION,
+    JsonDict,
+    as_dict,
+    as_int,
+    as_str,
+    as_strs,
+    check_version,
+    reading,
+)
 from facilitator.talk_time_report import MemberTalkTime, RoomTalkTime
 
 MemberId = str
@@ -136,6 +146,43 @@ class BalancingState:
     dominance_flagged: frozenset[MemberId] = frozenset()
     # (member, their round start) already reported as over time
     round_time_reported: tuple[MemberId, int] | None = None
+
+    def to_dict(self) -> JsonDict:
+        """The round, the hand queue, nudge throttling and alert arming as plain JSON values."""
+        reported = self.round_time_reported
+        return {
+            "v": FORMAT_VERSION,
+            "round": None if self.round is None else self.round.to_dict(),
+            "hands": self.hands.to_dict(),
+            "last_nudged_at_ms": dict(self.last_nudged_at_ms),
+            "quiet_flagged": sorted(self.quiet_flagged),
+            "dominance_flagged": sorted(self.dominance_flagged),
+            "round_time_reported": (
+                None if reported is None
+                else {"member": reported[0], "started_at_ms": reported[1]}
+            ),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> BalancingState:
+        """Restore a state saved by ``to_dict``; refuse other versions (``bad_state_format``)."""
+        doc = check_version(data, "balancing state")
+        with reading("balancing state"):
+            rnd, reported = doc["round"], doc["round_time_reported"]
+            if reported is not None:
+                row = as_dict(reported)
+                reported = (as_str(row["member"]), as_int(row["started_at_ms"]))
+            return cls(
+                round=None if rnd is None else Round.from_dict(as_dict(rnd)),
+                hands=HandQueue.from_dict(as_dict(doc["hands"])),
+                last_nudged_at_ms={
+                    as_str(member): as_int(at_ms)
+                    for member, at_ms in as_dict(doc["last_nudged_at_ms"]).items()
+                },
+                quiet_flagged=frozenset(as_strs(doc["quiet_flagged"])),
+                dominance_flagged=frozenset(as_strs(doc["dominance_flagged"])),
+                round_time_reported=reported,
+            )
 
 
 def evaluate(

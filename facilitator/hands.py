@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from facilitator.errors import DomainError
+from facilitator.state_format import JsonDict, as_bool, as_dict, as_int, as_list, as_str
 
 MemberId = str
 
@@ -57,6 +58,13 @@ class Hand:
     raised_at_ms: int
     pinned: bool = False  # moved by a facilitator: keeps its position
 
+    def to_dict(self) -> JsonDict:
+        return {"member": self.member, "raised_at_ms": self.raised_at_ms, "pinned": self.pinned}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Hand:
+        return cls(as_str(data["member"]), as_int(data["raised_at_ms"]), as_bool(data["pinned"]))
+
 
 @dataclass(frozen=True)
 class HandQueue:
@@ -64,6 +72,13 @@ class HandQueue:
 
     def order(self) -> tuple[MemberId, ...]:
         return tuple(h.member for h in self.hands)
+
+    def to_dict(self) -> JsonDict:
+        return {"hands": [hand.to_dict() for hand in self.hands]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HandQueue:
+        return cls(tuple(Hand.from_dict(as_dict(item)) for item in as_list(data["hands"])))
 
 
 def order_hands(queue: HandQueue, talk_ms: Mapping[MemberId, int]) -> HandQueue:

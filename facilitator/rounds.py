@@ -8,14 +8,28 @@ round's own rules.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from facilitator.errors import DomainError
+from facilitator.state_format import (
+    JsonDict,
+    as_bool,
+    as_choice,
+    as_int,
+    as_list,
+    as_opt_int,
+    as_opt_str,
+    as_str,
+    as_strs,
+)
 
 MemberId = str
 RoundKind = Literal["check_in", "check_out", "custom"]
 Outcome = Literal["spoke", "passed"]
+ROUND_KINDS: tuple[RoundKind, ...] = get_args(RoundKind)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 DEFAULT_PER_PERSON_MS = 360_000  # six minutes, the usual check-in share
 
@@ -81,6 +95,37 @@ class Round:
     waiting: tuple[MemberId, ...]  # after the current speaker, in order
     outcomes: tuple[tuple[MemberId, Outcome], ...] = ()
     ended: bool = False
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "per_person_ms": self.per_person_ms,
+            "started_at_ms": self.started_at_ms,
+            "current": self.current,
+            "current_started_at_ms": self.current_started_at_ms,
+            "waiting": list(self.waiting),
+            "outcomes": [[member, outcome] for member, outcome in self.outcomes],
+            "ended": self.ended,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Round:
+        outcomes = []
+        for item in as_list(data["outcomes"]):
+            member, outcome = as_list(item)
+            outcomes.append((as_str(member), as_choice(outcome, OUTCOMES)))
+        return cls(
+            kind=as_choice(data["kind"], ROUND_KINDS),
+            title=as_str(data["title"]),
+            per_person_ms=as_int(data["per_person_ms"]),
+            started_at_ms=as_int(data["started_at_ms"]),
+            current=as_opt_str(data["current"]),
+            current_started_at_ms=as_opt_int(data["current_started_at_ms"]),
+            waiting=as_strs(data["waiting"]),
+            outcomes=tuple(outcomes),
+            ended=as_bool(data["ended"]),
+        )
 
 
 @dataclass(frozen=True)

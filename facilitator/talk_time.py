@@ -22,10 +22,25 @@ Rules chosen here (tests in ``tests/unit/domain/test_talk_time.py`` pin each one
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from facilitator.errors import DomainError
+from facilitator.state_format import (
+    FORMAT_VERSION,
+    JsonDict,
+    as_bool,
+    as_choice,
+    as_dict,
+    as_int,
+    as_list,
+    as_opt_int,
+    as_str,
+    as_strs,
+    check_version,
+    reading,
+)
 from facilitator.talk_time_report import (
     Interruption,
     MemberTalkTime,
@@ -36,6 +51,7 @@ from facilitator.talk_time_report import (
 MemberId = str
 RoomId = str
 MemberKind = Literal["peer", "facilitator"]
+MEMBER_KINDS: tuple[MemberKind, ...] = get_args(MemberKind)
 
 __all__ = [
     "Interruption",
@@ -54,6 +70,13 @@ __all__ = [
 class TalkTimeConfig:
     merge_gap_ms: int = 1000
     min_turn_ms: int = 500
+
+    def to_dict(self) -> JsonDict:
+        return {"merge_gap_ms": self.merge_gap_ms, "min_turn_ms": self.min_turn_ms}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TalkTimeConfig:
+        return cls(as_int(data["merge_gap_ms"]), as_int(data["min_turn_ms"]))
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,23 @@ class Tally:
     longest_turn_ms: int = 0
     last_spoke_at_ms: int | None = None
 
+    def to_dict(self) -> JsonDict:
+        return {
+            "total_ms": self.total_ms,
+            "turns": self.turns,
+            "longest_turn_ms": self.longest_turn_ms,
+            "last_spoke_at_ms": self.last_spoke_at_ms,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tally:
+        return cls(
+            as_int(data["total_ms"]),
+            as_int(data["turns"]),
+            as_int(data["longest_turn_ms"]),
+            as_opt_int(data["last_spoke_at_ms"]),
+        )
+
 
 @dataclass(frozen=True)
 class OpenTurn:
@@ -110,6 +150,27 @@ class OpenTurn:
         end = now_ms if self.paused_at_ms is None else self.paused_at_ms
         return max(0, end - self.started_at_ms)
 
+    def to_dict(self) -> JsonDict:
+        """An unconfirmed turn is a possible blip; ``interrupting`` keeps who it may count as
+        interrupting once confirmed, so a restored ledger confirms it exactly as before."""
+        return {
+            "room": self.room,
+            "started_at_ms": self.started_at_ms,
+            "paused_at_ms": self.paused_at_ms,
+            "confirmed": self.confirmed,
+            "interrupting": list(self.interrupting),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OpenTurn:
+        return cls(
+            as_str(data["room"]),
+            as_int(data["started_at_ms"]),
+            as_opt_int(data["paused_at_ms"]),
+            as_bool(data["confirmed"]),
+            as_strs(data["interrupting"]),
+        )
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -119,6 +180,28 @@ class Participant:
     present: bool
     entered_room_at_ms: int
     turn: OpenTurn | None = None
+
+    def to_dict(self) -> JsonDict:
+        return {
+            "member": self.member,
+            "kind": self.kind,
+            "room": self.room,
+            "present": self.present,
+            "entered_room_at_ms": self.entered_room_at_ms,
+            "turn": None if self.turn is None else self.turn.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Participant:
+        turn = data["turn"]
+        return cls(
+            as_str(data["member"]),
+            as_choice(data["kind"], MEMBER_KINDS),
+            as_str(data["room"]),
+            as_bool(data["present"]),
+            as_int(data["entered_room_at_ms"]),
+            None if turn is None else OpenTurn.from_dict(as_dict(turn)),
+        )
 
 
 @dataclass(frozen=True)
@@ -227,6 +310,49 @@ class TalkLedger:
                 ledger, confirmed = ledger._confirm(who, turn, now_ms)
                 out.extend(confirmed)
         return ledger, tuple(out)
+
+    # --- saving and restoring -----------------------------------------------------------------
+
+    def to_dict(self) -> JsonDict:
+        """Everything needed to continue exactly where this ledger is, as plain JSON values:
+        config, every participant with their open (possibly unconfirmed) turn, the per-room
+        tallies and the interruption counts. Order is kept so a restore is equal, not just
+        equivalent."""
+        return {
+            "v": FORMAT_VERSION,
+            "config": self.config.to_dict(),
+            "participants": [who.to_dict() for who in self.participants.values()],
+            "tallies": [
+                {"room": room, "member": member, **tally.to_dict()}
+                for (room, member), tally in self.tallies.items()
+            ],
+            "interruptions": [
+                {"room": room, "interrupter": a, "interrupted": b, "count": count}
+                for (room, a, b), count in self.interruptions.items()
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> TalkLedger:
+        """Restore a ledger saved by ``to_dict``; refuse other versions (``bad_state_format``)."""
+        doc = check_version(data, "talk ledger")
+        with reading("talk ledger"):
+            people = [Participant.from_dict(as_dict(p)) for p in as_list(doc["participants"])]
+            tallies = {}
+            for item in as_list(doc["tallies"]):
+                row = as_dict(item)
+                tallies[(as_str(row["room"]), as_str(row["member"]))] = Tally.from_dict(row)
+            interruptions = {}
+            for item in as_list(doc["interruptions"]):
+                row = as_dict(item)
+                key = (as_str(row["room"]), as_str(row["interrupter"]), as_str(row["interrupted"]))
+                interruptions[key] = as_int(row["count"])
+            return cls(
+                config=TalkTimeConfig.from_dict(as_dict(doc["config"])),
+                participants={who.member: who for who in people},
+                tallies=tallies,
+                interruptions=interruptions,
+            )
 
     # --- reading ------------------------------------------------------------------------------
 
