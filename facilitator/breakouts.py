@@ -3,7 +3,8 @@
 Rules:
 
 * Only a lead or co-facilitator runs breakouts (``MAY_RUN``); a standby must appear first.
-  Roles are role strings given when a member arrives (``roles.py`` decides them elsewhere).
+  Roles are ``roles.Role`` values given when a member arrives (``roles.py`` decides them
+  elsewhere); a plain role string such as ``"peer"`` is accepted and stored as its ``Role``.
 * A breakout is opened with one or more peers who are in the main room; a peer already in
   another breakout is refused (``peer_busy``), so nobody is in two places.
 * The facilitator who opens it goes in with the peers unless ``facilitator_joins`` is False.
@@ -20,17 +21,16 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from facilitator.errors import DomainError
+from facilitator.roles import FACILITATOR_ROLES, Role, parse_role
 
 MemberId = str
 RoomId = str
-Role = Literal["lead", "co", "standby", "peer"]
 
 MAIN_ROOM: RoomId = "main"
-MAY_RUN: frozenset[str] = frozenset({"lead", "co"})
-FACILITATOR_ROLES: frozenset[str] = frozenset({"lead", "co", "standby"})
+MAY_RUN: frozenset[Role] = frozenset({Role.LEAD, Role.CO})
 MAX_NOTICE_CHARS = 200
 
 
@@ -160,7 +160,7 @@ def member_arrived(board: BreakoutBoard, member: MemberId, role: Role, now_ms: i
     a peer out of a breakout; only ``member_departed`` (leaving for good) removes them.
     """
     roles, where = dict(board.roles), dict(board.where)
-    roles[member] = role
+    roles[member] = parse_role(role)
     where.setdefault(member, (MAIN_ROOM, now_ms))
     return _checked(board, replace(board, roles=roles, where=where), now_ms, ())
 
@@ -178,7 +178,7 @@ def set_role(board: BreakoutBoard, member: MemberId, role: Role, now_ms: int) ->
     """Record a role change (handover, promotion, a standby appearing)."""
     board.room_of(member)
     roles = dict(board.roles)
-    roles[member] = role
+    roles[member] = parse_role(role)
     return _checked(board, replace(board, roles=roles), now_ms, ())
 
 
@@ -200,7 +200,7 @@ def open_breakout(
     if notice is not None and len(notice) > MAX_NOTICE_CHARS:
         raise DomainError("notice_too_long", f"a notice has at most {MAX_NOTICE_CHARS} characters")
     for peer in peers:
-        if board.roles.get(peer) != "peer":
+        if board.roles.get(peer) != Role.PEER:
             raise DomainError("not_a_peer", f"{peer} is not a peer in this session")
         if board.room_of(peer) != MAIN_ROOM:
             raise DomainError("peer_busy", f"{peer} is already in a breakout")
@@ -223,7 +223,7 @@ def move_to_breakout(
     """Bring another peer from the main room into an open breakout."""
     _may_run(board, actor)
     _breakout(board, room)
-    if board.roles.get(member) != "peer":
+    if board.roles.get(member) != Role.PEER:
         raise DomainError("not_a_peer", f"{member} is not a peer in this session")
     if board.room_of(member) != MAIN_ROOM:
         raise DomainError("peer_busy", f"{member} is already in a breakout")
@@ -341,7 +341,7 @@ def _checked(
 ) -> Result:
     """Add the main-room warning (or all-clear) when a change flips its attendance."""
     if before.main_attended() and not after.main_attended():
-        peers = sum(1 for m in after.members_in(MAIN_ROOM) if after.roles[m] == "peer")
+        peers = sum(1 for m in after.members_in(MAIN_ROOM) if after.roles[m] is Role.PEER)
         return after, (*events, MainRoomUnattended(peers, now_ms))
     if not before.main_attended() and after.main_attended():
         back = next(m for m in after.members_in(MAIN_ROOM) if after.roles[m] in FACILITATOR_ROLES)

@@ -12,6 +12,8 @@ is, the session is paused. Rules:
   flaky connection.
 * **Standby** facilitators are hidden from peers until they choose to appear; appearing makes
   them a co-facilitator.
+* **Roles** are ``roles.Role`` values (lead, co, standby); a plain role string is accepted and
+  stored as its ``Role``; a peer has no seat here (``not_a_facilitator``).
 * **Pause.** When the last connected facilitator drops, the session pauses (``SessionPaused``);
   the first to return resumes it (``SessionResumed``) and leads.
 """
@@ -22,9 +24,11 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal
 
 from facilitator.errors import DomainError
+from facilitator.roles import Role, parse_role
 
 MemberId = str
-FacilitatorRole = Literal["lead", "co", "standby"]
+FacilitatorRole = Literal[Role.LEAD, Role.CO, Role.STANDBY]
+SEAT_ROLES: tuple[FacilitatorRole, ...] = (Role.LEAD, Role.CO, Role.STANDBY)
 ChangeReason = Literal["joined", "handover", "lead_dropped", "resumed"]
 
 
@@ -79,7 +83,7 @@ class Leadership:
 
     @property
     def lead(self) -> MemberId | None:
-        return next((s.member for s in self.seats.values() if s.role == "lead"), None)
+        return next((s.member for s in self.seats.values() if s.role is Role.LEAD), None)
 
     @property
     def paused(self) -> bool:
@@ -93,7 +97,7 @@ class Leadership:
         return tuple(
             (s.member, s.role)
             for s in sorted(self.seats.values(), key=lambda s: s.joined_order)
-            if s.connected and s.role != "standby"
+            if s.connected and s.role is not Role.STANDBY
         )
 
     def _seat(self, member: MemberId) -> Seat:
@@ -114,9 +118,10 @@ def facilitator_joined(
     """Seat a facilitator; only one lead at a time; the first to arrive leads if nobody does."""
     if member in state.seats:
         raise DomainError("already_joined", f"{member} is already a facilitator here")
-    if role == "lead" and state.lead is not None:
+    seat_role = facilitator_role(role)
+    if seat_role is Role.LEAD and state.lead is not None:
         raise DomainError("lead_taken", "this session already has a lead")
-    seat = Seat(member, role, True, len(state.seats))
+    seat = Seat(member, seat_role, True, len(state.seats))
     return _ensure_lead(state._with(seat), member, now_ms, "joined")
 
 
@@ -125,17 +130,17 @@ def facilitator_dropped(state: Leadership, member: MemberId, now_ms: int) -> Res
     seat = state._seat(member)
     if not seat.connected:
         return state, ()
-    dropped = replace(seat, connected=False, role="co" if seat.role == "lead" else seat.role)
-    after = state._with(dropped)
-    if seat.role != "lead":
+    stepped_down = Role.CO if seat.role is Role.LEAD else seat.role
+    after = state._with(replace(seat, connected=False, role=stepped_down))
+    if seat.role is not Role.LEAD:
         return _pause_if_alone(after, now_ms)
     successor = _successor(after)
     if successor is None:
         return _pause_if_alone(after, now_ms)
     events: list[LeadershipEvent] = []
-    if successor.role == "standby":
+    if successor.role is Role.STANDBY:
         events.append(StandbyAppeared(successor.member, now_ms))
-    after = after._with(replace(successor, role="lead"))
+    after = after._with(replace(successor, role=Role.LEAD))
     events.append(LeadChanged(successor.member, member, "lead_dropped", now_ms))
     return after, tuple(events)
 
@@ -164,9 +169,11 @@ def hand_over(state: Leadership, actor: MemberId, to: MemberId, now_ms: int) -> 
     if not target.connected:
         raise DomainError("not_connected", f"{to} is not connected")
     events: list[LeadershipEvent] = []
-    if target.role == "standby":
+    if target.role is Role.STANDBY:
         events.append(StandbyAppeared(to, now_ms))
-    after = state._with(replace(state._seat(actor), role="co"), replace(target, role="lead"))
+    after = state._with(
+        replace(state._seat(actor), role=Role.CO), replace(target, role=Role.LEAD)
+    )
     events.append(LeadChanged(to, actor, "handover", now_ms))
     return after, tuple(events)
 
@@ -174,15 +181,26 @@ def hand_over(state: Leadership, actor: MemberId, to: MemberId, now_ms: int) -> 
 def appear(state: Leadership, member: MemberId, now_ms: int) -> Result:
     """A standby chooses to become visible to peers, as a co-facilitator."""
     seat = state._seat(member)
-    if seat.role != "standby":
+    if seat.role is not Role.STANDBY:
         raise DomainError("not_standby", f"{member} is already visible")
-    return state._with(replace(seat, role="co")), (StandbyAppeared(member, now_ms),)
+    return state._with(replace(seat, role=Role.CO)), (StandbyAppeared(member, now_ms),)
+
+
+def facilitator_role(value: str) -> FacilitatorRole:
+    """The seat role a string names: lead, co or standby; a peer has no facilitator seat."""
+    role = parse_role(value)
+    for seat_role in SEAT_ROLES:
+        if role is seat_role:
+            return seat_role
+    raise DomainError("not_a_facilitator", f"a {role.value} has no facilitator seat")
 
 
 def _successor(state: Leadership) -> Seat | None:
-    candidates = [s for s in state.seats.values() if s.connected and s.role in ("co", "standby")]
+    candidates = [
+        s for s in state.seats.values() if s.connected and s.role in (Role.CO, Role.STANDBY)
+    ]
     # co-facilitators before standbys, then whoever joined first
-    candidates.sort(key=lambda s: (s.role != "co", s.joined_order))
+    candidates.sort(key=lambda s: (s.role is not Role.CO, s.joined_order))
     return candidates[0] if candidates else None
 
 
@@ -190,15 +208,15 @@ def _ensure_lead(
     state: Leadership, member: MemberId, now_ms: int, reason: ChangeReason
 ) -> Result:
     seat = state.seats[member]
-    if seat.role == "lead":
+    if seat.role is Role.LEAD:
         return state, (LeadChanged(member, None, reason, now_ms),)
     if state.lead is not None:  # the lead is always connected: a dropping lead steps down
         return state, ()
     events: list[LeadershipEvent] = []
-    if seat.role == "standby":
+    if seat.role is Role.STANDBY:
         events.append(StandbyAppeared(member, now_ms))
     events.append(LeadChanged(member, None, reason, now_ms))
-    return state._with(replace(seat, role="lead")), tuple(events)
+    return state._with(replace(seat, role=Role.LEAD)), tuple(events)
 
 
 def _pause_if_alone(state: Leadership, now_ms: int) -> Result:

@@ -65,6 +65,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 }
 
 
+def parse_role(value: str) -> Role:
+    """The session role a string names; anything else is refused with ``unknown_role``."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise DomainError("unknown_role", f"{value!r} is not a session role.") from None
+
+
 def is_facilitator(role: Role) -> bool:
     """Lead, co-facilitator and standby are facilitators; peers are not."""
     return role in FACILITATOR_ROLES

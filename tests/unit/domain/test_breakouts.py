@@ -181,3 +181,11 @@ def test_reconnect_keeps_place_and_appearing_standby_may_run() -> None:
     board, _ = set_role(board, "sb", "co", 3100)
     board, _ = open_breakout(board, "sb", "b2", ("p2",), 3200, facilitator_joins=False)
     assert board.room_of("p2") == "b2"
+
+
+def test_roles_are_stored_as_role_values_and_unknown_roles_refused() -> None:
+    board = group()
+    assert board.roles["lead"] is Role.LEAD and board.roles["p1"] is Role.PEER
+    with pytest.raises(DomainError) as err:
+        member_arrived(board, "x", "boss", 0)  # type: ignore[arg-type]
+    assert err.value.code == "unknown_role"

@@ -18,6 +18,7 @@ from facilitator.leadership import (
     facilitator_returned,
     hand_over,
 )
+from facilitator.roles import Role
 
 
 def seated(*people: tuple[str, FacilitatorRole]) -> Leadership:
@@ -121,3 +122,17 @@ def test_join_rules() -> None:
     assert err.value.code == "already_joined"
     state, events = facilitator_joined(state, "sam", "standby", 3)
     assert events == () and state.role_of("sam") == "standby"
+
+
+@pytest.mark.parametrize(
+    ("role", "code"), [("peer", "not_a_facilitator"), ("boss", "unknown_role")]
+)
+def test_only_facilitator_roles_take_a_seat(role: str, code: str) -> None:
+    with pytest.raises(DomainError) as err:
+        facilitator_joined(Leadership(), "x", role, 0)  # type: ignore[arg-type]
+    assert err.value.code == code
+
+
+def test_roles_are_stored_as_role_values() -> None:
+    state = seated(("ann", "lead"), ("sam", "standby"))
+    assert state.role_of("ann") is Role.LEAD and state.role_of("sam") is Role.STANDBY
