@@ -20,11 +20,25 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from facilitator.errors import DomainError
 from facilitator.roles import FACILITATOR_ROLES, Role, parse_role
+from facilitator.state_format import (
+    FORMAT_VERSION,
+    JsonDict,
+    as_choice,
+    as_dict,
+    as_int,
+    as_list,
+    as_opt_str,
+    as_str,
+    as_strs,
+    check_version,
+    reading,
+)
 
 MemberId = str
 RoomId = str
@@ -119,6 +133,25 @@ class Breakout:
     notice: str | None
     return_requested: frozenset[MemberId] = frozenset()
 
+    def to_dict(self) -> JsonDict:
+        return {
+            "room": self.room,
+            "opened_by": self.opened_by,
+            "opened_at_ms": self.opened_at_ms,
+            "notice": self.notice,
+            "return_requested": sorted(self.return_requested),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Breakout:
+        return cls(
+            as_str(data["room"]),
+            as_str(data["opened_by"]),
+            as_int(data["opened_at_ms"]),
+            as_opt_str(data["notice"]),
+            frozenset(as_strs(data["return_requested"])),
+        )
+
 
 @dataclass(frozen=True)
 class BreakoutStatus:
@@ -151,6 +184,37 @@ class BreakoutBoard:
 
     def main_attended(self) -> bool:
         return any(self.roles[m] in FACILITATOR_ROLES for m in self.members_in(MAIN_ROOM))
+
+    def to_dict(self) -> JsonDict:
+        """Roles, who is where since when, and the open breakouts, as plain JSON values."""
+        return {
+            "v": FORMAT_VERSION,
+            "roles": {member: role.value for member, role in self.roles.items()},
+            "where": {
+                member: {"room": room, "since_ms": since_ms}
+                for member, (room, since_ms) in self.where.items()
+            },
+            "breakouts": [breakout.to_dict() for breakout in self.breakouts.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> BreakoutBoard:
+        """Restore a board saved by ``to_dict``; refuse other versions (``bad_state_format``)."""
+        doc = check_version(data, "breakout board")
+        with reading("breakout board"):
+            where = {}
+            for member, place in as_dict(doc["where"]).items():
+                row = as_dict(place)
+                where[as_str(member)] = (as_str(row["room"]), as_int(row["since_ms"]))
+            breakouts = [Breakout.from_dict(as_dict(b)) for b in as_list(doc["breakouts"])]
+            return cls(
+                roles={
+                    as_str(member): as_choice(role, tuple(Role))
+                    for member, role in as_dict(doc["roles"]).items()
+                },
+                where=where,
+                breakouts={b.room: b for b in breakouts},
+            )
 
 
 def member_arrived(board: BreakoutBoard, member: MemberId, role: Role, now_ms: int) -> Result:

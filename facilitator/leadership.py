@@ -20,11 +20,25 @@ is, the session is paused. Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from facilitator.errors import DomainError
 from facilitator.roles import Role, parse_role
+from facilitator.state_format import (
+    FORMAT_VERSION,
+    JsonDict,
+    as_bool,
+    as_choice,
+    as_dict,
+    as_int,
+    as_list,
+    as_opt_int,
+    as_str,
+    check_version,
+    reading,
+)
 
 MemberId = str
 FacilitatorRole = Literal[Role.LEAD, Role.CO, Role.STANDBY]
@@ -73,6 +87,23 @@ class Seat:
     connected: bool
     joined_order: int  # earlier joiners are promoted first
 
+    def to_dict(self) -> JsonDict:
+        return {
+            "member": self.member,
+            "role": self.role.value,
+            "connected": self.connected,
+            "joined_order": self.joined_order,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Seat:
+        return cls(
+            as_str(data["member"]),
+            as_choice(data["role"], SEAT_ROLES),
+            as_bool(data["connected"]),
+            as_int(data["joined_order"]),
+        )
+
 
 @dataclass(frozen=True)
 class Leadership:
@@ -99,6 +130,25 @@ class Leadership:
             for s in sorted(self.seats.values(), key=lambda s: s.joined_order)
             if s.connected and s.role is not Role.STANDBY
         )
+
+    def to_dict(self) -> JsonDict:
+        """Every seat (connected or not) and the pause, as plain JSON values."""
+        return {
+            "v": FORMAT_VERSION,
+            "seats": [seat.to_dict() for seat in self.seats.values()],
+            "paused_at_ms": self.paused_at_ms,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> Leadership:
+        """Restore leadership saved by ``to_dict``; refuse other versions (``bad_state_format``)."""
+        doc = check_version(data, "leadership")
+        with reading("leadership"):
+            seats = [Seat.from_dict(as_dict(item)) for item in as_list(doc["seats"])]
+            return cls(
+                seats={seat.member: seat for seat in seats},
+                paused_at_ms=as_opt_int(doc["paused_at_ms"]),
+            )
 
     def _seat(self, member: MemberId) -> Seat:
         if member not in self.seats:
