@@ -1,6 +1,11 @@
 """Frozen dataclasses for everything a client can be told about a session.
 
 Services create these; the realtime layer serialises them with `to_payload` and emits them.
+
+The rule modules (talk time, rounds, hands, balancing, breakouts, leadership) define their own
+events next to their rules; they are re-exported at the end of this file so the server finds
+every event in one place. Those modules must never import this one, or the imports would go in
+a circle (a test checks this).
 """
 
 from __future__ import annotations
@@ -85,3 +90,77 @@ class BackchannelMessagePosted(Event):
     sender_name: str
     text: str
     at_ms: int
+
+
+# --- events of the rule modules, re-exported ----------------------------------------------------
+
+from facilitator.balancing import (  # noqa: E402
+    BalancingEvent,
+    PeerQuietFlagged,
+    RoundTimeUp,
+    SpeakerNudged,
+    TalkDominanceFlagged,
+)
+from facilitator.breakouts import (  # noqa: E402
+    BreakoutClosed,
+    BreakoutEvent,
+    BreakoutNoticePosted,
+    BreakoutOpened,
+    FacilitatorSteppedIn,
+    MainRoomAttended,
+    MainRoomUnattended,
+    MemberMoved,
+    ReturnRequested,
+)
+from facilitator.hands import (  # noqa: E402
+    HandEvent,
+    HandLowered,
+    HandQueueChanged,
+    HandRaised,
+    HandTaken,
+)
+from facilitator.leadership import (  # noqa: E402
+    LeadChanged,
+    LeadershipEvent,
+    SessionPaused,
+    SessionResumed,
+    StandbyAppeared,
+)
+from facilitator.rounds import (  # noqa: E402
+    RoundEnded,
+    RoundEvent,
+    RoundReordered,
+    RoundStarted,
+    SpeakerSkipped,
+    SpeakerUp,
+    TurnPassed,
+)
+from facilitator.talk_time import (  # noqa: E402
+    SpeakerInterrupted,
+    TalkEvent,
+    TurnEnded,
+    TurnStarted,
+)
+
+DomainEvent = (
+    TalkEvent | RoundEvent | HandEvent | BalancingEvent | BreakoutEvent | LeadershipEvent
+)
+"""Any event a rule module returns; each class says who may see it in its ``audience``."""
+
+__all__ = [
+    # session events defined here
+    "BackchannelMessagePosted", "ChatMessagePosted", "Event", "LobbyChanged", "MemberAdmitted",
+    "MemberDeclined", "MemberRemoved", "ParticipantsChanged", "SessionStateChanged",
+    # rule-module events
+    "DomainEvent",
+    "TalkEvent", "SpeakerInterrupted", "TurnEnded", "TurnStarted",
+    "RoundEvent", "RoundEnded", "RoundReordered", "RoundStarted", "SpeakerSkipped", "SpeakerUp",
+    "TurnPassed",
+    "HandEvent", "HandLowered", "HandQueueChanged", "HandRaised", "HandTaken",
+    "BalancingEvent", "PeerQuietFlagged", "RoundTimeUp", "SpeakerNudged",
+    "TalkDominanceFlagged",
+    "BreakoutEvent", "BreakoutClosed", "BreakoutNoticePosted", "BreakoutOpened",
+    "FacilitatorSteppedIn", "MainRoomAttended", "MainRoomUnattended", "MemberMoved",
+    "ReturnRequested",
+    "LeadershipEvent", "LeadChanged", "SessionPaused", "SessionResumed", "StandbyAppeared",
+]
