@@ -14,7 +14,7 @@ export function createMessagePanel({ id, title, note, inputLabel, placeholder = 
   const log = h("ol", { class: "plain chat-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": `${id}-heading`, tabindex: "0", "data-testid": `${id}-log` });
   const input = h("input", { type: "text", id: `${id}-input`, maxlength: MAX_TEXT_LENGTH, autocomplete: "off", placeholder });
   const errors = h("div", {});
-  const form = h("form", { class: "chat-form", "aria-label": inputLabel },
+  const form = h("form", { class: "chat-form" },
     h("label", { for: `${id}-input`, class: "visually-hidden" }, inputLabel),
     input,
     h("button", { type: "submit" }, "Send"));
