@@ -246,6 +246,23 @@ async def test_foundation_flow(live_server: LiveServer, browser) -> None:  # noq
         await expect(page.locator("body")).not_to_contain_text("BC-private")
         assert await page.get_by_test_id("backchannel-log").count() == 0
 
+    # --- a reload brings a peer back as the same member; the lead can remove a peer -------------
+    wren = peers["Wren"]
+    await wren.reload()
+    await expect(wren.get_by_role("heading", name="You're in the room")).to_be_visible()
+    await expect(wren.get_by_test_id("chat-log")).to_contain_text("marker: welcome")
+    await expect(wren.locator("#participants-heading + ul")).to_contain_text("Wren (you)")
+    await lead.get_by_role("button", name="Remove Wren").click()
+    remove_dialog = lead.get_by_role("dialog", name="Remove Wren?")
+    await expect(remove_dialog).to_be_visible()
+    await remove_dialog.get_by_role("button", name="Remove Wren").click()
+    await expect(
+        wren.get_by_role("heading", name="You are no longer in this session")
+    ).to_be_visible()
+    await assert_peer_screen(wren)
+    await expect(lead.locator("#participants-heading + ul")).not_to_contain_text("Wren")
+    del peers["Wren"]
+
     # --- the lead ends the session; peers are told kindly ---------------------------------------
     await lead.get_by_role("button", name="End session").click()
     end_dialog = lead.get_by_role("dialog", name="End this session?")

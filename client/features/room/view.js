@@ -16,7 +16,7 @@ export function createParticipantsPanel({ title = "In the room", onRemove } = {}
         h("span", { class: p.role === "peer" ? "badge" : "badge badge-staff" }, ROLE_LABELS[p.role] || p.role),
         p.connected === false ? h("span", { class: "hint" }, "reconnecting…") : null,
         canRemove && p.role === "peer" && onRemove
-          ? h("button", { type: "button", class: "small danger", onclick: () => onRemove(p), "aria-label": `Remove ${p.name}` }, "Remove")
+          ? h("button", { type: "button", class: "small danger-outline", onclick: () => onRemove(p), "aria-label": `Remove ${p.name}` }, "Remove")
           : null)));
   }
   return { el, render };
