@@ -18,7 +18,7 @@ export class SocketError extends Error {
  * handlers: {onConnect, onDisconnect, onRefused(error), onError(error)}.
  */
 export function connectSession(auth, { onConnect, onDisconnect, onRefused, onError } = {}) {
-  const socket = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 10000 });
+  const socket = io({ auth, reconnectionDelayMax: 10000 });
   socket.on("connect", () => onConnect && onConnect(socket));
   socket.on("disconnect", (reason) => onDisconnect && onDisconnect(reason));
   socket.on("connect_error", (err) => {
