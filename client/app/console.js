@@ -1,0 +1,123 @@
+// The facilitator console for one session: controls, lobby, participants, chat, backchannel.
+import { h, mount, focusHeading } from "../lib/dom.js";
+import { showError } from "../lib/api.js";
+import { createStore } from "../lib/store.js";
+import { connectSession } from "../lib/socket.js";
+import { confirmDialog } from "../lib/dialog.js";
+import { initialSession, applyJoin, applySessionState, applySession, setConnected, canManageLobby, isLead } from "../features/session/state.js";
+import { joinSession, openLobby, goLive, endSession, onSessionState } from "../features/session/socket.js";
+import { createSessionControls } from "../features/session/view.js";
+import { initialLobby, applyLobbyUpdated } from "../features/lobby/state.js";
+import { admit, decline, onLobbyUpdated } from "../features/lobby/socket.js";
+import { createLobbyPanel } from "../features/lobby/view.js";
+import { initialRoom, applySnapshot, applyParticipants } from "../features/room/state.js";
+import { removeParticipant, onSnapshot, onParticipants } from "../features/room/socket.js";
+import { createParticipantsPanel } from "../features/room/view.js";
+import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
+import { sendChat, onChatMessage } from "../features/chat/socket.js";
+import { createChatPanel } from "../features/chat/view.js";
+import { initialBackchannel, addMessage as addPrivateMessage } from "../features/backchannel/state.js";
+import { sendBackchannel, onBackchannelMessage } from "../features/backchannel/socket.js";
+import { createBackchannelPanel } from "../features/backchannel/view.js";
+
+/** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
+export function openConsole(container, session) {
+  const store = createStore({ session: initialSession, lobby: initialLobby, room: initialRoom, chat: initialChat, backchannel: initialBackchannel });
+  const slice = (key, change) => (state, ...args) => {
+    const next = change(state[key], ...args);
+    return next === state[key] ? state : { ...state, [key]: next };
+  };
+  let socket = null;
+  const connection = h("div", { role: "status", "aria-live": "polite" });
+
+  const controls = createSessionControls({
+    title: session.theme ? `${session.group_name}: ${session.theme}` : session.group_name,
+    subtitle: "Facilitator console",
+    actions: {
+      openLobby: async () => store.apply(slice("session", applySession), (await openLobby(socket)).session),
+      goLive: async (reason) => store.apply(slice("session", applySession), (await goLive(socket, reason)).session),
+      endSession: async () => store.apply(slice("session", applySession), (await endSession(socket)).session),
+    },
+  });
+  const lobby = createLobbyPanel({
+    onAdmit: (memberId, message) => admit(socket, memberId, message),
+    onDecline: (memberId, message) => decline(socket, memberId, message),
+  });
+  const participants = createParticipantsPanel({
+    title: "Participants",
+    onRemove: async (person) => {
+      const ok = await confirmDialog({
+        title: `Remove ${person.name}?`,
+        body: "They leave the session at once and see a kind message with support information. This is recorded in the audit log.",
+        confirmLabel: `Remove ${person.name}`, danger: true,
+      });
+      if (ok) {
+        try { await removeParticipant(socket, person.id); } catch (error) { showError(connection, error); }
+      }
+    },
+  });
+  const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message) });
+  const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
+
+  mount(container,
+    h("p", {}, h("a", { href: "#/sessions" }, "← My sessions")),
+    connection, controls.el,
+    h("div", { class: "grid grid-console" },
+      h("div", {}, lobby.el),
+      h("div", {}, chat.el),
+      h("div", {}, participants.el, backchannel.el)));
+  focusHeading(container);
+
+  // Re-render a panel only when its slice changed, so text being typed in it is never lost.
+  function render(state, previous) {
+    const role = state.session.me && state.session.me.role;
+    const roleChanged = !previous || previous.session.me?.role !== role;
+    if (!previous || state.session !== previous.session) controls.render(state.session);
+    if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
+    if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
+      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id });
+    }
+    if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
+    if (!previous || state.backchannel !== previous.backchannel) backchannel.render(state.backchannel.messages);
+  }
+  store.subscribe(render);
+  render(store.get(), null);
+
+  socket = connectSession({ session_id: session.id }, {
+    onConnect: async () => {
+      connection.replaceChildren();
+      store.apply(slice("session", setConnected), true);
+      try {
+        const ack = await joinSession(socket);
+        store.apply(slice("session", applyJoin), ack);
+        if (ack.room) {
+          store.apply(slice("room", applySnapshot), ack.room);
+          store.apply(slice("chat", replaceFromSnapshot), ack.room);
+        }
+      } catch (error) {
+        showError(connection, error);
+      }
+    },
+    onDisconnect: (reason) => {
+      store.apply(slice("session", setConnected), false);
+      if (reason !== "io client disconnect") mount(connection, h("p", { class: "notice notice-info" }, "Connection lost. Reconnecting…"));
+    },
+    onRefused: (error) => showError(connection, error),
+    onError: (error) => showError(connection, error),
+  });
+  onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
+  onLobbyUpdated(socket, (payload) => {
+    if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);
+  });
+  onSnapshot(socket, (snapshot) => {
+    store.apply(slice("room", applySnapshot), snapshot);
+    store.apply(slice("chat", replaceFromSnapshot), snapshot);
+  });
+  onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
+  onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
+  onBackchannelMessage(socket, (message) => {
+    if (message.session_id === session.id) store.apply(slice("backchannel", addPrivateMessage), message);
+  });
+
+  return () => socket.disconnect();
+}

@@ -1,0 +1,223 @@
+// The peer app (join.html): invite -> pseudonym -> ground rules -> waiting room -> room.
+import { h, mount, focusHeading } from "../lib/dom.js";
+import { showError } from "../lib/api.js";
+import { createStore } from "../lib/store.js";
+import { connectSession } from "../lib/socket.js";
+import { mountSupport } from "../features/helpline/view.js";
+import { chooseSession, INVITE_PROBLEMS } from "../features/invite/state.js";
+import { fetchInvite, createMember, resumeMember, loadMemberToken, saveMemberToken, forgetMemberToken } from "../features/invite/api.js";
+import { renderInviteProblem, renderPseudonymStep, sessionLine } from "../features/invite/view.js";
+import { initialSession, applyJoin, applySessionState, setMyStatus } from "../features/session/state.js";
+import { joinSession, onSessionState } from "../features/session/socket.js";
+import { peerScreenForStatus } from "../features/lobby/state.js";
+import { acceptRules, enterLobby, onAdmitted, onDeclined } from "../features/lobby/socket.js";
+import { renderRules, renderWaiting, renderLobbyClosed, renderDeclined } from "../features/lobby/view.js";
+import { initialRoom, applySnapshot, applyParticipants } from "../features/room/state.js";
+import { onSnapshot, onParticipants, onRemoved } from "../features/room/socket.js";
+import { createParticipantsPanel } from "../features/room/view.js";
+import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
+import { sendChat, onChatMessage } from "../features/chat/socket.js";
+import { createChatPanel } from "../features/chat/view.js";
+
+const main = document.getElementById("main");
+const connectionStatus = document.getElementById("connection-status");
+const inviteToken = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
+
+const store = createStore({
+  screen: "loading",
+  screenData: {},
+  group: null,
+  member: null,
+  session: initialSession,
+  room: initialRoom,
+  chat: initialChat,
+});
+let socket = null;
+let roomView = null;
+
+const slice = (key, change) => (state, ...args) => {
+  const next = change(state[key], ...args);
+  return next === state[key] ? state : { ...state, [key]: next };
+};
+const showScreen = (screen, screenData = {}) => store.apply((s) => ({ ...s, screen, screenData }));
+
+store.subscribe((state, previous) => {
+  if (state.screen !== previous.screen || state.screenData !== previous.screenData) renderScreen(state);
+  else if (state.screen === "room" && roomView) roomView.update(state);
+});
+
+function renderScreen(state) {
+  roomView = null;
+  const d = state.screenData;
+  let content;
+  switch (state.screen) {
+    case "problem": content = renderInviteProblem(d.message); break;
+    case "pseudonym": content = renderPseudonymStep({ group: state.group, session: d.session, onSubmit: d.onSubmit }); break;
+    case "no-session": content = h("section", { class: "card stack" },
+      h("h1", {}, state.group ? state.group.name : "No session right now"),
+      sessionLine(null)); break;
+    case "rules": content = renderRules({
+      groupName: state.session.group && state.session.group.name,
+      rules: (state.session.group && state.session.group.ground_rules) || (state.group && state.group.ground_rules),
+      onAccept: acceptAndEnter,
+    }); break;
+    case "waiting": content = renderWaiting({ pseudonym: state.member ? state.member.pseudonym : "" }); break;
+    case "closed": content = renderLobbyClosed({ message: d.message }); break;
+    case "declined": content = renderDeclined({ message: d.message, onAskAgain: tryEnterLobby }); break;
+    case "removed": content = h("section", { class: "card stack" },
+      h("h1", {}, "You are no longer in this session"),
+      h("p", {}, "A facilitator has closed your place in this session. Facilitators sometimes need to do this to keep the session safe for everyone, and it can feel hard."),
+      h("p", {}, "If you'd like to talk to someone now, the National Gambling Helpline is free and open 24 hours — use the support button at the top."),
+      h("p", {}, "You are welcome to come back to a future session.")); break;
+    case "ended": content = h("section", { class: "card stack" },
+      h("h1", {}, "This session has ended"),
+      h("p", {}, "Thank you for being here today. Whatever you shared, or just listened to, mattered."),
+      h("p", {}, "Be kind to yourself for the rest of the day. Support is always one tap away at the top of this page.")); break;
+    case "room": content = createRoomView(state); break;
+    default: content = h("p", {}, "Loading…");
+  }
+  mount(main, content);
+  focusHeading(main);
+}
+
+function createRoomView(state) {
+  const participants = createParticipantsPanel({ title: "In the room" });
+  const chat = createChatPanel({ onSend: (text) => sendChat(socket, text).then((ack) => store.apply(slice("chat", addMessage), ack.message)) });
+  const welcome = state.screenData.message
+    ? h("p", { class: "notice notice-success" }, "A message from the facilitator: ", h("q", {}, state.screenData.message)) : null;
+  const el = h("div", { class: "stack" },
+    h("h1", {}, "You're in the room"),
+    h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
+    welcome, participants.el, chat.el);
+  roomView = {
+    update(s) {
+      participants.render(s.room.participants, { meId: s.member && s.member.id });
+      chat.render(s.chat.messages);
+    },
+  };
+  roomView.update(state);
+  return el;
+}
+
+async function acceptAndEnter() {
+  await acceptRules(socket);
+  await tryEnterLobby();
+}
+
+async function tryEnterLobby() {
+  try {
+    await enterLobby(socket);
+    store.apply(slice("session", setMyStatus), "waiting");
+    showScreen("waiting");
+  } catch (error) {
+    if (error.code === "lobby_closed") showScreen("closed", { message: error.message });
+    else if (error.code === "session_ended") showScreen("ended");
+    else if (error.code === "rules_not_accepted") showScreen("rules");
+    else throw error;
+  }
+}
+
+async function onJoined(ack) {
+  store.apply(slice("session", applyJoin), ack);
+  if (ack.room) {
+    store.apply(slice("room", applySnapshot), ack.room);
+    store.apply(slice("chat", replaceFromSnapshot), ack.room);
+  }
+  const status = ack.me && ack.me.status;
+  const target = peerScreenForStatus(status, ack.session && ack.session.state);
+  const current = store.get().screen;
+  if (target === "rules" && status === "rules_accepted") {
+    if (current !== "waiting" && current !== "closed") await tryEnterLobby();
+    return;
+  }
+  if (target !== current) showScreen(target);
+}
+
+function connect(sessionId, memberToken) {
+  socket = connectSession({ session_id: sessionId, member_token: memberToken }, {
+    onConnect: async () => {
+      connectionStatus.replaceChildren();
+      try {
+        await onJoined(await joinSession(socket));
+      } catch (error) {
+        showError(connectionStatus, error);
+      }
+    },
+    onDisconnect: (reason) => {
+      const screen = store.get().screen;
+      if (screen === "removed" || screen === "ended" || reason === "io client disconnect") return;
+      mount(connectionStatus, h("p", { class: "notice notice-info" }, "Connection lost. Reconnecting…"));
+    },
+    onRefused: (error) => showError(connectionStatus, error),
+    onError: (error) => showError(connectionStatus, error),
+  });
+  onSessionState(socket, (payload) => {
+    store.apply(slice("session", applySessionState), payload);
+    const screen = store.get().screen;
+    if (payload.state === "ended" && screen !== "removed") {
+      showScreen("ended");
+      socket.disconnect();
+    } else if ((payload.state === "lobby_open" || payload.state === "live") && screen === "closed") {
+      tryEnterLobby().catch((error) => showError(connectionStatus, error));
+    }
+  });
+  onAdmitted(socket, (payload) => {
+    store.apply(slice("session", setMyStatus), "admitted");
+    store.apply(slice("room", applySnapshot), payload.room);
+    store.apply(slice("chat", replaceFromSnapshot), payload.room);
+    showScreen("room", { message: payload.message });
+  });
+  onDeclined(socket, (payload) => showScreen("declined", { message: payload.message }));
+  onSnapshot(socket, (snapshot) => {
+    store.apply(slice("room", applySnapshot), snapshot);
+    store.apply(slice("chat", replaceFromSnapshot), snapshot);
+  });
+  onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
+  onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
+  onRemoved(socket, () => {
+    showScreen("removed");
+    socket.disconnect();
+  });
+}
+
+async function start() {
+  mountSupport(document.getElementById("support-button-slot"), document.getElementById("support-panel-slot"));
+  let info;
+  try {
+    info = await fetchInvite(inviteToken);
+  } catch (error) {
+    showScreen("problem", { message: INVITE_PROBLEMS[error.code] || error.message });
+    return;
+  }
+  const group = info.group;
+  const session = chooseSession(info.sessions);
+  store.apply((s) => ({ ...s, group }));
+
+  let memberToken = loadMemberToken(group.id);
+  if (memberToken) {
+    try {
+      const resumed = await resumeMember(memberToken);
+      store.apply((s) => ({ ...s, member: resumed.member }));
+    } catch (error) {
+      if (error.code === "member_unknown") forgetMemberToken(group.id);
+      memberToken = null;
+    }
+  }
+  const proceed = (token) => (session ? connect(session.id, token) : showScreen("no-session"));
+  if (memberToken) {
+    proceed(memberToken);
+    return;
+  }
+  showScreen("pseudonym", {
+    session,
+    onSubmit: async (pseudonym) => {
+      const created = await createMember(inviteToken, pseudonym);
+      saveMemberToken(group.id, created.member_token);
+      store.apply((s) => ({ ...s, member: created.member }));
+      if (session) showScreen("loading");
+      proceed(created.member_token);
+    },
+  });
+}
+
+start();

@@ -1,0 +1,117 @@
+// Admin: groups (create, edit, ground rules, facilitators).
+import { h, mount, field, focusHeading } from "../../lib/dom.js";
+import { showError, clearError } from "../../lib/api.js";
+import * as adminApi from "./api.js";
+import { AUDIENCES, FORMATS, MAX_CAPACITY, groupPayload, labelFor, facilitatorsOf } from "./state.js";
+
+const DEFAULT_RULES = [
+  "Be respectful: listen without judging, and speak from your own experience.",
+  "Don't interrupt: one person speaks at a time.",
+  "What is shared here stays here.",
+];
+
+export async function renderGroups(container) {
+  const errors = h("div", {});
+  const listEl = h("div", {});
+  const formSlot = h("div", {});
+  mount(container, h("h1", {}, "Groups"), errors, formSlot, listEl);
+  focusHeading(container);
+
+  let users = [];
+  async function refresh() {
+    try {
+      const [groups, allUsers] = await Promise.all([adminApi.listGroups(), adminApi.listUsers()]);
+      users = allUsers;
+      mount(listEl, groups.length === 0 ? h("p", {}, "No groups yet.") :
+        h("ul", { class: "plain" }, groups.map((g) => h("li", { class: "stack" },
+          h("h2", {}, g.name),
+          h("p", { class: "hint" }, `${labelFor(AUDIENCES, g.audience)} · ${labelFor(FORMATS, g.format)} · up to ${g.capacity} people`),
+          h("p", {}, "Facilitators: ", (g.facilitators || []).map((f) => f.display_name).join(", ") || "none yet"),
+          h("button", { type: "button", class: "secondary small", onclick: () => openForm(g), "aria-label": `Edit ${g.name}` }, "Edit")))));
+    } catch (error) {
+      showError(errors, error);
+    }
+  }
+
+  function openForm(group) {
+    mount(formSlot, groupForm({ group, users, onSaved: async () => { mount(formSlot, newButton()); await refresh(); }, onCancel: () => mount(formSlot, newButton()) }));
+    formSlot.querySelector("input").focus();
+  }
+  const newButton = () => h("p", {}, h("button", { type: "button", onclick: () => openForm(null) }, "New group"));
+  mount(formSlot, newButton());
+  await refresh();
+}
+
+function groupForm({ group, users, onSaved, onCancel }) {
+  const name = field("Name", { value: group?.name || "", required: true, maxlength: 120, id: "group-name" });
+  const description = field("Description", { kind: "textarea", value: group?.description || "", id: "group-description",
+    hint: "Peers see this on the invite page. Describe what the group is for, not who the people are." });
+  const audience = field("Audience", { kind: "select", options: AUDIENCES, value: group?.audience || "mixed", id: "group-audience" });
+  const format = field("Format", { kind: "select", options: FORMATS, value: group?.format || "drop_in", id: "group-format" });
+  const capacity = field("Capacity (peers)", { type: "number", value: String(group?.capacity ?? 10), min: 2, id: "group-capacity",
+    hint: `Groups are small by design: at most ${MAX_CAPACITY}.` });
+
+  const rulesList = h("ol", { class: "stack" });
+  let ruleCounter = 0;
+  function addRule(text = "") {
+    const id = `rule-${++ruleCounter}`;
+    const input = h("input", { type: "text", id, value: text, maxlength: 300, class: "rule-input" });
+    const li = h("li", { class: "row" },
+      h("label", { for: id, class: "visually-hidden" }, "Ground rule"),
+      h("div", { style: "flex: 1; min-width: 12rem" }, input),
+      h("button", { type: "button", class: "small secondary", "aria-label": "Move rule up", onclick: () => li.previousElementSibling && li.parentNode.insertBefore(li, li.previousElementSibling) }, "↑"),
+      h("button", { type: "button", class: "small secondary", "aria-label": "Remove this rule", onclick: () => li.remove() }, "Remove"));
+    rulesList.append(li);
+    return input;
+  }
+  for (const rule of group?.ground_rules?.length ? group.ground_rules : DEFAULT_RULES) addRule(rule);
+  const rules = h("fieldset", {},
+    h("legend", {}, "Ground rules"),
+    h("p", { class: "hint" }, "Peers read and accept these before they wait in the lobby. One rule per line."),
+    rulesList,
+    h("button", { type: "button", class: "small secondary", onclick: () => addRule().focus() }, "Add a rule"));
+
+  const assigned = new Set((group?.facilitators || []).map((f) => f.id));
+  const facilitatorBoxes = facilitatorsOf(users).map((u) => {
+    const id = `fac-${u.id}`;
+    return { id: u.id, box: h("input", { type: "checkbox", id, checked: assigned.has(u.id) }),
+      label: `${u.display_name}${u.pronouns ? ` (${u.pronouns})` : ""}` };
+  });
+  const facilitators = h("fieldset", {},
+    h("legend", {}, "Facilitators of this group"),
+    facilitatorBoxes.length === 0 ? h("p", { class: "hint" }, "No facilitators yet: add them on the Facilitators page.") :
+      facilitatorBoxes.map((f) => h("label", { class: "checkbox", for: `fac-${f.id}` }, f.box, f.label)));
+
+  const errors = h("div", {});
+  const save = h("button", { type: "submit" }, group ? "Save changes" : "Create group");
+  const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "group-form-heading" },
+    h("h2", { id: "group-form-heading" }, group ? `Edit ${group.name}` : "New group"),
+    name.wrap, description.wrap, h("div", { class: "row" }, audience.wrap, format.wrap, capacity.wrap),
+    rules, facilitators, errors,
+    h("div", { class: "row" }, save, h("button", { type: "button", class: "secondary", onclick: onCancel }, "Cancel")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(errors);
+    save.disabled = true;
+    const payload = groupPayload({
+      name: name.input.value, description: description.input.value, audience: audience.input.value,
+      format: format.input.value, capacity: capacity.input.value,
+      rules: [...rulesList.querySelectorAll("input")].map((i) => i.value),
+      facilitatorIds: facilitatorBoxes.filter((f) => f.box.checked).map((f) => f.id),
+    });
+    try {
+      if (group) {
+        const { facilitator_ids: ids, ...fields } = payload;
+        await adminApi.updateGroup(group.id, fields);
+        await adminApi.setGroupFacilitators(group.id, ids);
+      } else {
+        await adminApi.createGroup(payload);
+      }
+      await onSaved();
+    } catch (error) {
+      showError(errors, error);
+      save.disabled = false;
+    }
+  });
+  return form;
+}

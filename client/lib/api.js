@@ -1,0 +1,83 @@
+// HTTP calls to the Holdspace server: JSON in and out, the CSRF header on every state change,
+// and one error type carrying the server's {code, message, details}.
+import { h } from "./dom.js";
+
+let csrfToken = null;
+
+/** Remember the csrf_token returned by login or /api/auth/me. */
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details || null;
+  }
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (UNSAFE.has(method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "We could not reach the server. Check your connection and try again.");
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok || !data || data.ok === false) {
+    const error = (data && data.error) || {};
+    throw new ApiError(
+      response.status,
+      error.code || `http_${response.status}`,
+      error.message || "Something went wrong. Please try again.",
+      error.details,
+    );
+  }
+  return data;
+}
+
+export const get = (path) => api("GET", path);
+export const post = (path, body = {}) => api("POST", path, body);
+export const patch = (path, body) => api("PATCH", path, body);
+export const put = (path, body) => api("PUT", path, body);
+export const del = (path) => api("DELETE", path);
+
+/**
+ * Show an error (ApiError, socket error body, or anything else) inside `container`,
+ * as an alert that screen readers announce. Field errors from details.fields are listed.
+ */
+export function showError(container, error) {
+  const message = (error && error.message) || "Something went wrong. Please try again.";
+  const fields = error && error.details && error.details.fields;
+  const items = [];
+  if (fields && typeof fields === "object") {
+    for (const [name, problem] of Object.entries(fields)) {
+      items.push(h("li", {}, `${name}: ${typeof problem === "string" ? problem : JSON.stringify(problem)}`));
+    }
+  }
+  container.replaceChildren(
+    h("div", { class: "notice notice-error", role: "alert", "data-error-code": (error && error.code) || "" },
+      h("p", {}, message),
+      items.length ? h("ul", {}, items) : null));
+}
+
+export function clearError(container) {
+  container.replaceChildren();
+}
