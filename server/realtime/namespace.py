@@ -88,8 +88,9 @@ class _Auth(BaseModel):
 
 
 def _refuse(message: str) -> socketio.exceptions.ConnectionRefusedError:
+    # the client sees `err.message` and `err.data` = {code, message}
     return socketio.exceptions.ConnectionRefusedError(
-        {"code": "not_authorised", "message": message}
+        message, {"code": "not_authorised", "message": message}
     )
 
 

@@ -61,6 +61,9 @@ class Client:
 
         return await asyncio.wait_for(find(), TIMEOUT_S)
 
+    async def next_connect_error(self) -> Any:
+        return await asyncio.wait_for(self.connect_errors.get(), TIMEOUT_S)
+
     def pending(self, event: str) -> list[Any]:
         """Everything of `event` received and not yet consumed (taken out of the queue)."""
         items = []
