@@ -132,3 +132,20 @@ async def test_websocket_compression_is_off(running_server: RunningServer, world
         opened = await ws.receive_str()
         assert opened.startswith("0")  # engine.io open packet: the upgrade really happened
         assert ws.compress == 0
+
+
+async def test_a_failing_service_answers_internal_and_the_server_goes_on(
+    world: World, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.services import chat
+
+    async def broken(*_args: object) -> dict:
+        raise RuntimeError("boom")
+
+    lead = await join_staff(connect, world.session_id, world.lead)
+    monkeypatch.setattr(chat, "send_chat", broken)
+    answer = await lead.call("chat:send", {"text": "hello"})
+    assert answer["ok"] is False and answer["error"]["code"] == "internal"
+    assert "boom" not in answer["error"]["message"]
+    monkeypatch.undo()
+    assert (await lead.call("chat:send", {"text": "still here"}))["ok"]
