@@ -43,6 +43,8 @@ class MemberAdmitted(Event):
     session_id: str
     member_id: str
     message: str | None
+    # the room:snapshot payload of the room they were admitted to
+    room: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,17 @@ class ParticipantsChanged(Event):
     session_id: str
     room_id: str
     participants: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class RoomSnapshotTaken(Event):
+    """Everything a person needs on entering a room: who is there and the recent chat."""
+
+    name = "room:snapshot"
+    session_id: str
+    room_id: str
+    participants: tuple[dict[str, Any], ...]
+    chat: tuple[dict[str, Any], ...]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from server import context
 from server.clock import Clock, SystemClock
+from server.live.state import create_live_state
 from server.settings import Settings
 from server.storage.db import create_engine, make_sessionmaker, migrate
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[context.SIO] = sio
     sio.attach(app)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_live_state)
     setup_http(app)
     setup_realtime(app, sio)
     return app
@@ -56,3 +58,10 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[context.DB] = make_sessionmaker(engine)
     yield
     await engine.dispose()
+
+
+async def _live_state(app: web.Application) -> AsyncIterator[None]:
+    live = create_live_state(app[context.SETTINGS].redis_url)
+    app[context.LIVE] = live
+    yield
+    await live.close()

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from server.clock import Clock
+from server.live.state import LiveState
 from server.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -16,3 +17,4 @@ CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 DB = web.AppKey("db", async_sessionmaker[Any])
 SIO = web.AppKey("sio", socketio.AsyncServer)
+LIVE = web.AppKey("live", LiveState)

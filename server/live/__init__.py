@@ -1,0 +1,1 @@
+"""Shared live state of running sessions (in-process or Redis) behind the LiveState port."""

@@ -1,0 +1,100 @@
+"""What every live use case needs (database, live state, broadcaster, clock) and the shared
+views of a session that several use cases send (session, room snapshot, participants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from facilitator.errors import DomainError
+from facilitator.events import ParticipantsChanged, RoomSnapshotTaken
+from server.clock import Clock
+from server.live.history import History
+from server.live.roster import Roster
+from server.live.state import LiveState
+from server.services import broadcast
+from server.services.callers import aware
+from server.storage.models import Group, Session
+
+
+@dataclass
+class Runtime:
+    db: async_sessionmaker[AsyncSession]
+    live: LiveState
+    broadcaster: broadcast.Broadcaster
+    clock: Clock
+    roster: Roster = field(init=False)
+    history: History = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.roster = Roster(self.live)
+        self.history = History(self.live)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock.now_ms() / 1000, UTC)
+
+
+def to_ms(moment: datetime) -> int:
+    return int(aware(moment).timestamp() * 1000)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else aware(moment).isoformat()
+
+
+def session_json(session: Session, group: Group) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "group_id": session.group_id,
+        "group_name": group.name,
+        "theme": session.theme,
+        "scheduled_start": _iso(session.scheduled_start),
+        "scheduled_end": _iso(session.scheduled_end),
+        "state": session.state,
+        "lead_id": session.lead_id,
+        "co_id": session.co_id,
+        "solo_reason": session.solo_reason,
+    }
+
+
+async def load_session(
+    db: AsyncSession, session_id: str, *, for_update: bool = False
+) -> tuple[Session, Group]:
+    session = await db.get(Session, session_id, with_for_update=for_update)
+    if session is None:
+        raise DomainError("not_found", "This session does not exist any more.")
+    group = await db.get(Group, session.group_id)
+    assert group is not None
+    return session, group
+
+
+async def room_snapshot(rt: Runtime, session_id: str, room_id: str) -> RoomSnapshotTaken:
+    people = await rt.roster.in_room(session_id, room_id)
+    return RoomSnapshotTaken(
+        session_id=session_id,
+        room_id=room_id,
+        participants=tuple(p.to_participant() for p in people),
+        chat=tuple(await rt.history.chat(session_id, room_id)),
+    )
+
+
+async def announce_participants(rt: Runtime, session_id: str, room_id: str) -> None:
+    people = await rt.roster.in_room(session_id, room_id)
+    event = ParticipantsChanged(
+        session_id=session_id,
+        room_id=room_id,
+        participants=tuple(p.to_participant() for p in people),
+    )
+    await rt.broadcaster.emit(event, to=broadcast.room(session_id, room_id))
+
+
+async def announce_lobby(rt: Runtime, session_id: str) -> None:
+    from facilitator.events import LobbyChanged
+
+    waiting = await rt.roster.waiting(session_id)
+    await rt.broadcaster.emit(
+        LobbyChanged(session_id=session_id, waiting=tuple(waiting)), to=broadcast.staff(session_id)
+    )
