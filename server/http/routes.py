@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from server.http import admin, pages, peers
+from server.http.auth import setup_auth
+from server.http.middleware import add_security_headers, errors_middleware
+
+
+async def _unknown_api(_request: web.Request) -> web.Response:
+    raise web.HTTPNotFound()
+
 
 def setup_http(app: web.Application) -> None:
     """Register every HTTP route on `app`."""
+    app.middlewares.append(errors_middleware)
+    app.on_response_prepare.append(add_security_headers)
+    setup_auth(app)
+    app.router.add_routes(admin.routes)
+    app.router.add_routes(peers.routes)
+    app.router.add_routes(pages.routes)
+    # any other /api/ address answers a structured 404 (the middleware shapes it)
+    app.router.add_route("*", "/api/{tail:.*}", _unknown_api)
