@@ -9,7 +9,14 @@ from server.http.auth import setup_auth
 from server.http.middleware import add_security_headers, errors_middleware
 
 
-async def _unknown_api(_request: web.Request) -> web.Response:
+async def _unknown_api(request: web.Request) -> web.Response:
+    """The catch-all under /api/: 405 when the path exists with other methods, else 404."""
+    for resource in request.app.router.resources():
+        if resource is request.match_info.route.resource:
+            continue
+        match, allowed = await resource.resolve(request)
+        if match is None and allowed:
+            raise web.HTTPMethodNotAllowed(request.method, allowed)
     raise web.HTTPNotFound()
 
 
