@@ -67,7 +67,7 @@ async def login(request: web.Request) -> web.Response:
 
 @routes.post("/api/auth/logout")
 async def logout(request: web.Request) -> web.Response:
-    me = await staff(request)
+    me = await staff(request, password_change_pending_ok=True)
     await read_body(request, Empty)
     await accounts.sign_out(request.app[context.DB], me.token)
     response = web.json_response({"ok": True})
@@ -77,7 +77,7 @@ async def logout(request: web.Request) -> web.Response:
 
 @routes.get("/api/auth/me")
 async def me(request: web.Request) -> web.Response:
-    who = await staff(request)
+    who = await staff(request, password_change_pending_ok=True)
     return web.json_response(
         {"ok": True, "user": accounts.user_json(who.user), "csrf_token": who.auth.csrf_token}
     )
@@ -85,7 +85,7 @@ async def me(request: web.Request) -> web.Response:
 
 @routes.post("/api/auth/password")
 async def change_password(request: web.Request) -> web.Response:
-    who = await staff(request)
+    who = await staff(request, password_change_pending_ok=True)
     body = await read_body(request, PasswordChange)
     await accounts.change_password(
         request.app[context.DB],

@@ -23,9 +23,13 @@ class Staff:
     token: str
 
 
-async def staff(request: web.Request, *, admin: bool = False) -> Staff:
+async def staff(
+    request: web.Request, *, admin: bool = False, password_change_pending_ok: bool = False
+) -> Staff:
     """401 `not_signed_in` without a valid cookie; 403 `csrf_failed` when a state-changing
-    request lacks the session's CSRF token; 403 `forbidden` when an admin is needed."""
+    request lacks the session's CSRF token; 403 `password_change_required` while the user still
+    has a one-time password (only the auth routes work then); 403 `forbidden` when an admin is
+    needed."""
     token = request.cookies.get(SESSION_COOKIE, "")
     found = await auth_session_for_token(
         request.app[context.DB], token, now=now_from(request.app[context.CLOCK])
@@ -41,6 +45,10 @@ async def staff(request: web.Request, *, admin: bool = False) -> Staff:
                 "This request could not be verified. Reload the page and try again.",
                 403,
             )
+    if user.must_change_password and not password_change_pending_ok:
+        raise ApiError(
+            "password_change_required", "Please choose your own password before going on.", 403
+        )
     if admin and not user.is_admin:
         raise ApiError("forbidden", "Only an admin can do this.", 403)
     return Staff(user=user, auth=auth, token=token)

@@ -190,6 +190,10 @@ async def sign_in(
         ok = await _verify(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not ok or user.disabled:
             raise ApiError("bad_credentials", "That email and password do not match.", 401)
+        # forget this user's expired browsers while we are here
+        await session.execute(
+            delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.expires_at < now)
+        )
         token = new_token()
         csrf = secrets.token_urlsafe(32)
         session.add(

@@ -191,3 +191,24 @@ async def test_users_are_listed_for_admins_only(running_server, who):
     assert status == (200 if who == "admin" else 403)
     if who == "admin":
         assert len(body["users"]) == 4
+
+
+async def test_one_time_password_must_be_changed_first(running_server):
+    seed = await seed_group_with_session(running_server.app)
+    base = running_server.base_url
+    async with await signed_in(base, seed.admin_email, PASSWORD) as admin:
+        status, body = await admin.post(
+            "/api/users", {"email": "new@example.test", "display_name": "New"}
+        )
+        one_time = body["one_time_password"]
+    async with await signed_in(base, "new@example.test", one_time) as new:
+        status, body = await new.get("/api/me/sessions")
+        assert (status, body["error"]["code"]) == (403, "password_change_required")
+        status, body = await new.get("/api/auth/me")
+        assert status == 200 and body["user"]["must_change_password"] is True
+        status, _ = await new.post(
+            "/api/auth/password", {"current_password": one_time, "new_password": "mine-at-last"}
+        )
+        assert status == 200
+        status, body = await new.get("/api/me/sessions")
+        assert status == 200 and body["sessions"] == []

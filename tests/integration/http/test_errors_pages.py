@@ -129,9 +129,20 @@ async def test_first_run_prints_a_working_login_and_only_once(running_server, ca
     async with await signed_in(base, "admin@localhost", password) as admin:
         assert admin.user["is_admin"] and admin.user["must_change_password"]
         status, body = await admin.get("/api/groups")
+        assert (status, body["error"]["code"]) == (403, "password_change_required")
+        status, _ = await admin.post(
+            "/api/auth/password", {"current_password": password, "new_password": "my own pass 1"}
+        )
+        assert status == 200
+        status, body = await admin.get("/api/groups")
         assert [g["name"] for g in body["groups"]] == ["Demo peer support group"]
     lead_password = re.search(r"lead@localhost\s+password: (\S+)", out).group(1)
     async with await signed_in(base, "lead@localhost", lead_password) as lead:
+        status, _ = await lead.post(
+            "/api/auth/password",
+            {"current_password": lead_password, "new_password": "lead own pass 1"},
+        )
+        assert status == 200
         status, body = await lead.get("/api/me/sessions")
         assert [s["my_role"] for s in body["sessions"]] == ["lead"]
     token = first.invite_url.rsplit("/", 1)[1]
