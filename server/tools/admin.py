@@ -1,0 +1,43 @@
+"""`python -m server.tools.admin reset-password EMAIL`: a new one-time password for a lost one."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from server.errors import ApiError
+from server.services import accounts
+from server.settings import Settings
+from server.storage.db import create_engine, make_sessionmaker, migrate
+
+
+async def _reset(email: str) -> int:
+    url = Settings.from_env().effective_database_url
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        password = await accounts.reset_password(make_sessionmaker(engine), email)
+    except ApiError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"New one-time password for {email}: {password}")
+    print("They will be asked to choose their own password after signing in.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server.tools.admin")
+    commands = parser.add_subparsers(dest="command", required=True)
+    reset = commands.add_parser("reset-password", help="give a user a new one-time password")
+    reset.add_argument("email")
+    args = parser.parse_args(argv)
+    if args.command == "reset-password":
+        return asyncio.run(_reset(args.email))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
