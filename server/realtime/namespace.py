@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from facilitator.errors import DomainError
 from facilitator.roles import Action, require
 from server import context
-from server.errors import error_body
+from server.errors import error_body, validation_error_body
 from server.realtime import payloads as p
 from server.realtime.broadcaster import SocketBroadcaster
 from server.realtime.engine_hooks import (
@@ -29,13 +29,13 @@ from server.realtime.engine_hooks import (
     track_ack_requests,
 )
 from server.services import chat, lobby, presence, session_control
+from server.services.accounts import SESSION_COOKIE
 from server.services.callers import Caller, identify
 from server.services.runtime import Runtime
 
 log = logging.getLogger("holdspace.realtime")
 
 # Until the HTTP branch lands, the cookie name is repeated here (server.services.accounts).
-SESSION_COOKIE = "hs_session"
 RUNTIME = web.AppKey("live_runtime", Runtime)
 
 Call = Callable[[Runtime, Caller, Any], Awaitable[dict[str, Any]]]
@@ -105,13 +105,6 @@ def _staff_token(environ: dict[str, Any]) -> str | None:
         return None
     morsel = cookies.get(SESSION_COOKIE)
     return morsel.value if morsel is not None and morsel.value else None
-
-
-def _bad_request(exc: ValidationError) -> dict[str, Any]:
-    fields = sorted(
-        {".".join(str(part) for part in err["loc"]) or "payload" for err in exc.errors()}
-    )
-    return error_body("bad_request", "Some fields are missing or not valid.", fields=fields)
 
 
 def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
@@ -199,7 +192,7 @@ async def _answer(
     try:
         payload = spec.model.model_validate(raw)
     except ValidationError as exc:
-        return _bad_request(exc)
+        return validation_error_body(exc)
     state = await sio.get_session(sid)
     caller = Caller.from_dict(state["caller"])
     if spec.action is not None:

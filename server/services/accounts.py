@@ -208,27 +208,35 @@ async def sign_in(
     return SignedIn(user=user, session_token=token, csrf_token=csrf)
 
 
-async def auth_session_for_token(
-    db: async_sessionmaker[Any], token: str, *, now: datetime | None = None
+async def find_signed_in(
+    session: AsyncSession, token: str, *, now: datetime | None = None
 ) -> tuple[User, AuthSession] | None:
-    """The signed-in user and their auth session for a cookie token, if still valid."""
+    """The signed-in user and their auth session for a cookie token, if still valid: known,
+    unexpired, and the account not disabled. Runs inside the caller's database session."""
     if not token:
         return None
     now = now or now_from(None)
-    async with db() as session:
-        row = (
-            await session.execute(
-                select(User, AuthSession)
-                .join(AuthSession, AuthSession.user_id == User.id)
-                .where(AuthSession.token_hash == hash_token(token))
-            )
-        ).first()
+    row = (
+        await session.execute(
+            select(User, AuthSession)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.token_hash == hash_token(token))
+        )
+    ).first()
     if row is None:
         return None
     user, auth = row
     if user.disabled or aware(auth.expires_at) <= now:
         return None
     return user, auth
+
+
+async def auth_session_for_token(
+    db: async_sessionmaker[Any], token: str, *, now: datetime | None = None
+) -> tuple[User, AuthSession] | None:
+    """The signed-in user and their auth session for a cookie token, if still valid."""
+    async with db() as session:
+        return await find_signed_in(session, token, now=now)
 
 
 async def user_for_session_token(db: async_sessionmaker[Any], token: str) -> User | None:

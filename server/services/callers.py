@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitator.errors import DomainError
 from facilitator.roles import Role, is_facilitator
-from server.services.tokens import hash_token
-from server.storage.models import AuthSession, GroupFacilitator, Member, Session, User
+from server.services.accounts import find_signed_in
+from server.services.members import find_member
+from server.storage.models import GroupFacilitator, Session
 
 
 @dataclass(frozen=True)
@@ -40,23 +39,6 @@ class Caller:
         return cls(raw["session_id"], raw["person_id"], raw["name"], Role(raw["role"]), raw["sid"])
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-async def _user_for_session_token(db: AsyncSession, token: str) -> User | None:
-    """Private stand-in for server.services.accounts.user_for_session_token (HTTP branch):
-    the signed-in, not disabled user whose unexpired AuthSession has this token's hash."""
-    row = await db.get(AuthSession, hash_token(token))
-    if row is None or aware(row.expires_at) <= datetime.now(UTC):
-        return None
-    user = await db.get(User, row.user_id)
-    if user is None or user.disabled:
-        return None
-    return user
-
-
 _NOT_AUTHORISED = "not_authorised"
 
 
@@ -74,15 +56,14 @@ async def identify(
     if session is None:
         raise DomainError(_NOT_AUTHORISED, "This session does not exist.")
     if member_token:
-        member = await db.scalar(
-            select(Member).where(Member.token_hash == hash_token(member_token))
-        )
-        if member is None or member.erased_at is not None or member.group_id != session.group_id:
+        member = await find_member(db, member_token)
+        if member is None or member.group_id != session.group_id:
             raise DomainError(_NOT_AUTHORISED, "This link is not valid for this session.")
         return Caller(session.id, member.id, member.pseudonym, Role.PEER, sid)
     if staff_token:
-        user = await _user_for_session_token(db, staff_token)
-        if user is not None:
+        found = await find_signed_in(db, staff_token)
+        if found is not None:
+            user = found[0]
             role = await _staff_role(db, session, user.id)
             if role is not None:
                 return Caller(session.id, user.id, user.display_name, role, sid)

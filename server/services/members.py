@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from facilitator.pseudonyms import validate_pseudonym
 from facilitator.session import SessionState
@@ -78,15 +78,21 @@ async def join_group(
     return member, member_token
 
 
-async def member_for_token(db: async_sessionmaker[Any], member_token: str) -> Member | None:
-    """The member a rejoin token belongs to (None if unknown or erased). For socket.io too."""
-    async with db() as session:
-        member = await session.scalar(
-            select(Member).where(Member.token_hash == hash_token(member_token))
-        )
+async def find_member(session: AsyncSession, member_token: str) -> Member | None:
+    """The member a rejoin token belongs to (None if unknown or erased), inside the caller's
+    database session."""
+    member = await session.scalar(
+        select(Member).where(Member.token_hash == hash_token(member_token))
+    )
     if member is None or member.erased_at is not None:
         return None
     return member
+
+
+async def member_for_token(db: async_sessionmaker[Any], member_token: str) -> Member | None:
+    """The member a rejoin token belongs to (None if unknown or erased)."""
+    async with db() as session:
+        return await find_member(session, member_token)
 
 
 async def resume(db: async_sessionmaker[Any], member_token: str) -> Member:

@@ -16,7 +16,8 @@ from server.live.history import History
 from server.live.roster import Roster
 from server.live.state import LiveState
 from server.services import broadcast
-from server.services.callers import aware
+from server.services.sessions_admin import session_json as admin_session_json
+from server.services.timeutil import aware
 from server.storage.models import Group, Session
 
 
@@ -41,23 +42,8 @@ def to_ms(moment: datetime) -> int:
     return int(aware(moment).timestamp() * 1000)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else aware(moment).isoformat()
-
-
 def session_json(session: Session, group: Group) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "group_id": session.group_id,
-        "group_name": group.name,
-        "theme": session.theme,
-        "scheduled_start": _iso(session.scheduled_start),
-        "scheduled_end": _iso(session.scheduled_end),
-        "state": session.state,
-        "lead_id": session.lead_id,
-        "co_id": session.co_id,
-        "solo_reason": session.solo_reason,
-    }
+    return admin_session_json(session, group.name)
 
 
 async def load_session(

@@ -40,7 +40,7 @@ async def test_chat_text_length_is_checked(world: World, connect: Connect) -> No
     for bad in ("", "x" * 2001, 5, None):
         answer = await lead.call("chat:send", {"text": bad})
         assert answer["ok"] is False and answer["error"]["code"] == "bad_request", bad
-        assert answer["error"]["details"]["fields"] == ["text"]
+        assert [f["field"] for f in answer["error"]["details"]["fields"]] == ["text"]
     assert (await lead.call("chat:send", {"text": "x" * 2000}))["ok"]
 
 
