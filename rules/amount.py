@@ -1,0 +1,196 @@
+"""The amount grammar: sums of money and betting odds, built from the amount list's vocabulary.
+
+One `regex` pattern with a named group per rule finds candidates in the base view; guards that
+need the surrounding words (weights, runs, dates, ratings, slang that needs a betting context)
+are checked on the candidate afterwards. Idioms are exceptions in amount.yaml, cancelled by the
+matcher like every other exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+from rules.lexicon import AmountRules, Entry
+
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+]
+
+RULE_NAMES = {
+    "sign": "currency sign and number",
+    "sign_after": "number and currency sign",
+    "digits_unit": "number and money word",
+    "digits_mult": "number and multiplier (k, grand)",
+    "words_unit": "number words and money word",
+    "plural_unit": "hundreds/thousands of money word",
+    "slang": "money slang",
+    "slang_qty": "quantity and money slang",
+    "slang_ctx": "money slang in a betting context",
+    "odds_fraction": "fractional odds",
+    "odds_to": "odds as 'N to M'",
+    "odds_dash": "odds as 'N-M' in a betting context",
+    "odds_word": "odds word",
+}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Build a longest-first regex alternation in which spaces match any run of whitespace."""
+    unique = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
+    parts = [regex.escape(w).replace(r"\ ", r"\s+") for w in unique]
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def patterns_of(entries: Iterable[Entry]) -> list[str]:
+    """Flatten entries to their patterns."""
+    return [p for e in entries for p in e.patterns()]
+
+
+def build_grammar(rules: AmountRules) -> regex.Pattern[str]:
+    """Compile the amount grammar from the lexicon's amount vocabulary."""
+    units = alternation(patterns_of(rules.entry_list("units")))
+    mults = alternation(patterns_of(rules.entry_list("multipliers")))
+    slang = alternation(patterns_of(rules.entry_list("slang")))
+    bare_mults = alternation(
+        patterns_of(e for e in rules.entry_list("multipliers") if e.term in ("k", "grand"))
+    )
+    slang_qty = alternation(patterns_of(rules.entry_list("slang_needing_quantity")))
+    slang_ctx = alternation(patterns_of(rules.entry_list("slang_needing_context")))
+    odds_words = alternation(patterns_of(rules.entry_list("odds_words")))
+    nw = alternation(NUMBER_WORDS)
+    digits = r"(?:\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d(?:\ \d){1,6}(?!\d))"
+    words = rf"(?:(?:a|an)\s+)?{nw}(?:(?:\s+and\s+|[\s-]+){nw})*"
+    vague = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|several)(?:\s+(?:hundred|thousand|million))?)"
+    qty = rf"(?:{digits}|{words}|{vague}|a|an|one)"
+    lead = r"(?<![\w£$€.,/])"
+    tail = r"(?![\w£$€])"
+    body = "|".join(
+        [
+            rf"(?P<sign>[£$€]\s?{digits}(?:\s?{mults}{tail})?(?:\s?{units}{tail})?)",
+            rf"(?P<sign_after>{lead}{digits}\s?[£$€])",
+            rf"(?P<digits_unit>{lead}{digits}\s?(?:{mults}\s?)?{units}{tail})",
+            rf"(?P<digits_mult>{lead}{digits}\s?{bare_mults}{tail})",
+            rf"(?P<words_unit>{lead}(?:{words}|{vague})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
+            rf"(?P<plural_unit>{lead}(?:hundreds|thousands|millions)\s+(?:of\s+)?{units}{tail})",
+            rf"(?P<slang>{lead}(?:{qty}\s+(?:(?:cheeky|quick|sneaky|crafty|measly|few)\s+)?)?"
+            rf"{slang}{tail})",
+            rf"(?P<slang_qty>{lead}{qty}\s+{slang_qty}{tail})",
+            rf"(?P<slang_ctx>{lead}{qty}\s+{slang_ctx}{tail})",
+            r"(?P<odds_fraction>(?<![\w/.,:])\d{1,3}/\d{1,3}(?![\w/]|[.,]\d))",
+            r"(?P<odds_to>(?<![\w/.,:])\d{1,3}\s+to\s+\d{1,3}(?![\w/:.]))",
+            r"(?P<odds_dash>(?<![\w/.,:-])\d{1,3}-\d{1,3}(?![\w/:-]))",
+            rf"(?P<odds_word>{lead}{odds_words}{tail})",
+        ]
+    )
+    return regex.compile(body, regex.IGNORECASE)
+
+
+def word_pattern(words: Iterable[str]) -> regex.Pattern[str]:
+    """Compile a whole-word search for any of the words."""
+    return regex.compile(rf"(?<!\w){alternation(words)}(?!\w)")
+
+
+@dataclass(frozen=True)
+class AmountGuards:
+    """Context checks applied to grammar candidates, each compiled once."""
+
+    money_before: regex.Pattern[str]
+    money_after: regex.Pattern[str]
+    odds_before: regex.Pattern[str]
+    odds_after: regex.Pattern[str]
+    not_money_before_k: regex.Pattern[str]
+    not_money_after_k: regex.Pattern[str]
+    weight: regex.Pattern[str]
+    date_before: regex.Pattern[str]
+    rating: regex.Pattern[str]
+    ladder: frozenset[str]
+    pounds_words: frozenset[str]
+
+
+def build_guards(rules: AmountRules) -> AmountGuards:
+    """Compile the context guards from the amount vocabulary."""
+    w = rules.word_list
+    pounds = next((e for e in rules.entry_list("units") if e.term == "pounds"), Entry("pounds"))
+    return AmountGuards(
+        money_before=regex.compile(
+            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+)?$"
+        ),
+        money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
+        odds_before=regex.compile(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
+        odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
+        not_money_before_k=regex.compile(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
+        not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
+        weight=word_pattern(w("weight_words")),
+        date_before=regex.compile(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
+        rating=regex.compile(rf"(?<!\w){alternation(w('rating_words'))}(?!\w)"),
+        ladder=frozenset(w("odds_ladder")),
+        pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
+    )
+
+
+def keep_candidate(rule: str, span: str, text: str, start: int, end: int, g: AmountGuards) -> bool:
+    """Apply the not-money guards to one grammar candidate in the base view `text`.
+
+    - slang that doubles as an ordinary word (pony, score, ton...) needs a betting context
+    - k after a run/walk verb or before run/steps/tv words is a distance or a resolution
+    - pounds with weight words in the message are body weight
+    - odds need a ladder price or an odds context, and never follow a date word or a rating
+    """
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    if rule == "slang_ctx":
+        return bool(g.money_before.search(before) or g.money_after.search(after))
+    if rule == "digits_mult":
+        return not (g.not_money_before_k.search(before) or g.not_money_after_k.search(after))
+    if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
+        return not g.weight.search(text)
+    if rule in ("odds_fraction", "odds_to", "odds_dash"):
+        return keep_odds(rule, span, before, after, text, g)
+    return True
+
+
+def keep_odds(rule: str, span: str, before: str, after: str, text: str, g: AmountGuards) -> bool:
+    """Odds rule: a ladder price or a betting context, never a date, rating or puzzle score."""
+    if g.date_before.search(before) or g.rating.search(text):
+        return False
+    numbers = regex.findall(r"\d+", span)
+    price = f"{int(numbers[0])}/{int(numbers[1])}"
+    context = bool(g.odds_before.search(before) or g.odds_after.search(after))
+    if rule == "odds_dash":
+        return context
+    if rule == "odds_to":
+        return context or (price in g.ladder and price.endswith("/1") and price != "1/1")
+    return context or price in g.ladder

@@ -1,0 +1,232 @@
+"""Compile a lexicon once into a Matcher; scan chat messages into hits on the original text.
+
+Terms (brand, venue) and every exception phrase live in one Aho-Corasick automaton keyed by their
+leet-folded form, scanned over the leet view and, when the message has spaced-out letters, over
+the joined view. Amounts come from the regex grammar in rules.amount over the base view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import ahocorasick
+
+from rules.amount import RULE_NAMES, AmountGuards, build_grammar, build_guards, keep_candidate
+from rules.lexicon import (
+    AMOUNT_ENTRY_FIELDS,
+    TERM_CATEGORIES,
+    Lexicon,
+    default_lexicon,
+    lexicon_to_dict,
+)
+from rules.normalise import View, fold_term, fold_text_leet, join_spaced, normalise
+
+Category = Literal["amount", "brand", "venue"]
+ENGINE_VERSION = "1"
+MASK_CHAR = "\u2587"
+PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
+DIGIT_OR_SIGN = re.compile(r"[0-9£$€]")
+HINT = "hint"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One trigger: `start`/`end` are str indices into the original message, end exclusive."""
+
+    category: Category
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class TermRule:
+    """What an automaton key stands for: a term or exception of a category, or an amount hint."""
+
+    category: str
+    rule: str
+    word_start: bool
+    word_end: bool
+    exception: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A hit or exception span in original offsets, before exceptions and overlaps are settled."""
+
+    category: str
+    start: int
+    end: int
+    rule: str
+
+
+def split_wildcards(pattern: str) -> tuple[str, bool, bool]:
+    """Return the core text and whether its start and end must fall on word boundaries.
+
+    `term` is whole-word, `term*` a prefix, `*term` a suffix, `*term*` anywhere."""
+    text = pattern.strip()
+    return text.strip("*"), not text.startswith("*"), not text.endswith("*")
+
+
+def describe(term: str, pattern: str) -> str:
+    """Name the rule shown in the admin's 'try a message' box."""
+    return term if pattern == term else f"{term} (as {pattern})"
+
+
+def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
+    """Index every term, exception and amount hint word under its leet-folded key."""
+    keyed: dict[str, list[TermRule]] = {}
+
+    def add(pattern: str, rule: TermRule) -> None:
+        core, word_start, word_end = split_wildcards(pattern)
+        key = fold_term(core)
+        if key:
+            keyed.setdefault(key, []).append(
+                TermRule(rule.category, rule.rule, word_start, word_end, rule.exception)
+            )
+
+    for category in TERM_CATEGORIES:
+        terms = lex.term_list(category)
+        for entry in terms.entries:
+            for pattern in entry.patterns():
+                add(pattern, TermRule(category, describe(entry.term, pattern), True, True))
+        for phrase in terms.exceptions:
+            add(phrase, TermRule(category, phrase, True, True, exception=True))
+    for phrase in lex.amount.exceptions:
+        add(phrase, TermRule("amount", phrase, True, True, exception=True))
+    for name in AMOUNT_ENTRY_FIELDS:
+        for entry in lex.amount.entry_list(name):
+            for pattern in entry.patterns():
+                if len(pattern) > 1:
+                    add(f"*{pattern}*", TermRule(HINT, pattern, False, False))
+    automaton = ahocorasick.Automaton()
+    for key, rules in keyed.items():
+        automaton.add_word(key, (len(key), tuple(rules)))
+    automaton.make_automaton()
+    return automaton
+
+
+def fingerprint(lex: Lexicon) -> str:
+    """Hash the lexicon's content (and the engine version) into the matcher's version string."""
+    blob = json.dumps([ENGINE_VERSION, lexicon_to_dict(lex)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+class Matcher:
+    """A compiled lexicon. Immutable once built; safe to share between requests."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.version: str = fingerprint(lex)
+        self._automaton = build_automaton(lex)
+        self._grammar = build_grammar(lex.amount)
+        self._guards: AmountGuards = build_guards(lex.amount)
+        self._empty = len(self._automaton) == 0
+
+    def scan(self, text: str) -> list[Hit]:
+        """Return the triggers in a message, sorted by start, never overlapping.
+
+        An exception cancels only the hits of its category that it overlaps; of overlapping hits
+        the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
+        base = normalise(text)
+        found: list[Candidate] = []
+        excepted: list[Candidate] = []
+        hinted = self._scan_terms(fold_text_leet(base.text), base, found, excepted)
+        if "@" in base.text or "$" in base.text:
+            self._scan_terms(fold_text_leet(base.text, symbols=True), base, found, excepted)
+        if any(c in base.text for c in " .-_*/·+~"):
+            joined = join_spaced(base)
+            if joined is not None:
+                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted)
+        if hinted or DIGIT_OR_SIGN.search(base.text):
+            self._scan_amounts(base, found)
+        kept = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
+        return [to_hit(c, text) for c in resolve_overlaps(kept)]
+
+    def _scan_terms(
+        self, folded: str, view: View, found: list[Candidate], excepted: list[Candidate]
+    ) -> bool:
+        """Collect term and exception candidates from one view; tell whether an amount word hid."""
+        if self._empty:
+            return False
+        hinted = False
+        size = len(folded)
+        for last, (length, rules) in self._automaton.iter(folded):
+            end = last + 1
+            start = end - length
+            open_start = start == 0 or not folded[start - 1].isalnum()
+            open_end = end == size or not folded[end].isalnum()
+            for rule in rules:
+                if rule.category == HINT:
+                    hinted = True
+                    continue
+                if (rule.word_start and not open_start) or (rule.word_end and not open_end):
+                    continue
+                o_start, o_end = view.to_original(start, end)
+                target = excepted if rule.exception else found
+                target.append(Candidate(rule.category, o_start, o_end, rule.rule))
+        return hinted
+
+    def _scan_amounts(self, base: View, found: list[Candidate]) -> None:
+        """Collect amount candidates from the grammar that survive the not-money guards."""
+        text = base.text
+        for m in self._grammar.finditer(text):
+            rule = m.lastgroup or "amount"
+            start, end = m.span()
+            if keep_candidate(rule, m.group(), text, start, end, self._guards):
+                o_start, o_end = base.to_original(start, end)
+                found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+
+
+def overlaps_same(hit: Candidate, exception: Candidate) -> bool:
+    """An exception cancels a hit of its own category that it overlaps by a character."""
+    return (
+        hit.category == exception.category
+        and hit.start < exception.end
+        and exception.start < hit.end
+    )
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping spans (brand before venue before amount on ties)."""
+    ordered = sorted(
+        set(candidates), key=lambda c: (c.start - c.end, PRIORITY.get(c.category, 9), c.start)
+    )
+    kept: list[Candidate] = []
+    for cand in ordered:
+        if all(cand.end <= k.start or k.end <= cand.start for k in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def to_hit(cand: Candidate, text: str) -> Hit:
+    """Turn a settled candidate into a public Hit carrying the original text of its span."""
+    category: Category = (
+        "brand" if cand.category == "brand" else ("venue" if cand.category == "venue" else "amount")
+    )
+    return Hit(category, cand.start, cand.end, text[cand.start : cand.end], cand.rule)
+
+
+def compile_matcher(lexicon: Lexicon) -> Matcher:
+    """Compile a lexicon once; keep one matcher per lexicon version and swap it atomically."""
+    return Matcher(lexicon)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    """Return the matcher for the shipped lists (compiled once per process)."""
+    return compile_matcher(default_lexicon())
+
+
+def mask(text: str, hits: list[Hit]) -> str:
+    """Replace every hit span with as many '▇' as it has characters; the rest stays as typed."""
+    chars = list(text)
+    for hit in hits:
+        for index in range(max(0, hit.start), min(len(chars), hit.end)):
+            chars[index] = MASK_CHAR
+    return "".join(chars)
