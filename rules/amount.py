@@ -50,6 +50,9 @@ NUMBER_WORDS = [
     "billion",
 ]
 
+# Words that follow odds but also follow match scores ("won 3-1 on saturday").
+WEAK_ODDS = frozenset({"on", "odds", "price", "double", "treble"})
+
 RULE_NAMES = {
     "sign": "currency sign and number",
     "sign_after": "number and currency sign",
@@ -131,6 +134,7 @@ class AmountGuards:
     money_after: regex.Pattern[str]
     odds_before: regex.Pattern[str]
     odds_after: regex.Pattern[str]
+    odds_after_strong: regex.Pattern[str]
     not_money_before_k: regex.Pattern[str]
     not_money_after_k: regex.Pattern[str]
     weight: regex.Pattern[str]
@@ -151,6 +155,9 @@ def build_guards(rules: AmountRules) -> AmountGuards:
         money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
         odds_before=regex.compile(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
         odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
+        odds_after_strong=regex.compile(
+            rf"^\W*{alternation(x for x in w('odds_context_after') if x not in WEAK_ODDS)}(?!\w)"
+        ),
         not_money_before_k=regex.compile(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
         not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
         weight=word_pattern(w("weight_words")),
@@ -190,7 +197,8 @@ def keep_odds(rule: str, span: str, before: str, after: str, text: str, g: Amoun
     price = f"{int(numbers[0])}/{int(numbers[1])}"
     context = bool(g.odds_before.search(before) or g.odds_after.search(after))
     if rule == "odds_dash":
-        return context
+        # "won 3-1 on saturday" is a score: a dash needs a price word, not just "on"
+        return bool(g.odds_before.search(before) or g.odds_after_strong.search(after))
     if rule == "odds_to":
         return context or (price in g.ladder and price.endswith("/1") and price != "1/1")
     return context or price in g.ladder

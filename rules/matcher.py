@@ -167,7 +167,7 @@ class Matcher:
                     continue
                 if (rule.word_start and not open_start) or (rule.word_end and not open_end):
                     continue
-                o_start, o_end = view.to_original(start, end)
+                o_start, o_end = view.to_original(*widen(folded, start, end, rule))
                 target = excepted if rule.exception else found
                 target.append(Candidate(rule.category, o_start, o_end, rule.rule))
         return hinted
@@ -181,6 +181,17 @@ class Matcher:
             if keep_candidate(rule, m.group(), text, start, end, self._guards):
                 o_start, o_end = base.to_original(start, end)
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+
+
+def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
+    """Stretch a wildcard hit to the whole word it sits in (`spin*` flags all of `spinning`)."""
+    if not rule.word_end:
+        while end < len(folded) and folded[end].isalnum():
+            end += 1
+    if not rule.word_start:
+        while start > 0 and folded[start - 1].isalnum():
+            start -= 1
+    return start, end
 
 
 def overlaps_same(hit: Candidate, exception: Candidate) -> bool:

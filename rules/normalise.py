@@ -88,7 +88,7 @@ LEET = str.maketrans(
 LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 
 # Three or more single letters/digits, each split from the next by exactly one separator.
-SPACED_RUN = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*/·+~])+[^\W_](?![^\W_])")
+SPACED_RUN = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*/·+~]){2,}[^\W_](?![^\W_])")
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
 
