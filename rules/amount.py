@@ -82,7 +82,19 @@ def patterns_of(entries: Iterable[Entry]) -> list[str]:
     return [p for e in entries for p in e.patterns()]
 
 
-def build_grammar(rules: AmountRules) -> regex.Pattern[str]:
+@dataclass(frozen=True)
+class Grammar:
+    """The amount grammar in two parts, so that most messages skip most of it.
+
+    `numeric` alternatives all start at a digit or currency sign. `worded` alternatives all end
+    in a money word (quid, grand, tenner, evens...): it is compiled to match right to left, and
+    the matcher searches it backwards from each money word it found, never over the whole text."""
+
+    numeric: regex.Pattern[str]
+    worded: regex.Pattern[str]
+
+
+def build_grammar(rules: AmountRules) -> Grammar:
     """Compile the amount grammar from the lexicon's amount vocabulary."""
     units = alternation(patterns_of(rules.entry_list("units")))
     mults = alternation(patterns_of(rules.entry_list("multipliers")))
@@ -100,25 +112,32 @@ def build_grammar(rules: AmountRules) -> regex.Pattern[str]:
     qty = rf"(?:{digits}|{words}|{vague}|a|an|one)"
     lead = r"(?<![\w£$€.,/])"
     tail = r"(?![\w£$€])"
-    body = "|".join(
+    numeric = "|".join(
         [
             rf"(?P<sign>[£$€]\s?{digits}(?:\s?{mults}{tail})?(?:\s?{units}{tail})?)",
             rf"(?P<sign_after>{lead}{digits}\s?[£$€])",
             rf"(?P<digits_unit>{lead}{digits}\s?(?:{mults}\s?)?{units}{tail})",
             rf"(?P<digits_mult>{lead}{digits}\s?{bare_mults}{tail})",
+            r"(?P<odds_fraction>(?<![\w/.,:])\d{1,3}/\d{1,3}(?![\w/]|[.,]\d))",
+            r"(?P<odds_to>(?<![\w/.,:])\d{1,3}\s+to\s+\d{1,3}(?![\w/:.]))",
+            r"(?P<odds_dash>(?<![\w/.,:-])\d{1,3}-\d{1,3}(?![\w/:-]))",
+        ]
+    )
+    worded = "|".join(
+        [
             rf"(?P<words_unit>{lead}(?:{words}|{vague})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
             rf"(?P<plural_unit>{lead}(?:hundreds|thousands|millions)\s+(?:of\s+)?{units}{tail})",
             rf"(?P<slang>{lead}(?:{qty}\s+(?:(?:cheeky|quick|sneaky|crafty|measly|few)\s+)?)?"
             rf"{slang}{tail})",
             rf"(?P<slang_qty>{lead}{qty}\s+{slang_qty}{tail})",
             rf"(?P<slang_ctx>{lead}{qty}\s+{slang_ctx}{tail})",
-            r"(?P<odds_fraction>(?<![\w/.,:])\d{1,3}/\d{1,3}(?![\w/]|[.,]\d))",
-            r"(?P<odds_to>(?<![\w/.,:])\d{1,3}\s+to\s+\d{1,3}(?![\w/:.]))",
-            r"(?P<odds_dash>(?<![\w/.,:-])\d{1,3}-\d{1,3}(?![\w/:-]))",
             rf"(?P<odds_word>{lead}{odds_words}{tail})",
         ]
     )
-    return regex.compile(body, regex.IGNORECASE)
+    return Grammar(
+        regex.compile(rf"(?=[\d£$€])(?:{numeric})"),
+        regex.compile(rf"(?r)(?:{worded})"),
+    )
 
 
 def word_pattern(words: Iterable[str]) -> regex.Pattern[str]:

@@ -24,7 +24,14 @@ from rules.lexicon import (
     default_lexicon,
     lexicon_to_dict,
 )
-from rules.normalise import View, fold_term, fold_text_leet, join_spaced, normalise
+from rules.normalise import (
+    View,
+    fold_term,
+    fold_text_leet,
+    has_spaced_run,
+    join_spaced,
+    normalise,
+)
 
 Category = Literal["amount", "brand", "venue"]
 ENGINE_VERSION = "1"
@@ -104,7 +111,7 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
         for entry in lex.amount.entry_list(name):
             for pattern in entry.patterns():
                 if len(pattern) > 1:
-                    add(f"*{pattern}*", TermRule(HINT, pattern, False, False))
+                    add(pattern, TermRule(HINT, pattern, True, True))
     automaton = ahocorasick.Automaton()
     for key, rules in keyed.items():
         automaton.add_word(key, (len(key), tuple(rules)))
@@ -126,7 +133,6 @@ class Matcher:
         self._automaton = build_automaton(lex)
         self._grammar = build_grammar(lex.amount)
         self._guards: AmountGuards = build_guards(lex.amount)
-        self._empty = len(self._automaton) == 0
 
     def scan(self, text: str) -> list[Hit]:
         """Return the triggers in a message, sorted by start, never overlapping.
@@ -136,25 +142,31 @@ class Matcher:
         base = normalise(text)
         found: list[Candidate] = []
         excepted: list[Candidate] = []
-        hinted = self._scan_terms(fold_text_leet(base.text), base, found, excepted)
+        money_words: list[tuple[int, int]] = []
+        self._scan_terms(fold_text_leet(base.text), base, found, excepted, money_words)
         if "@" in base.text or "$" in base.text:
-            self._scan_terms(fold_text_leet(base.text, symbols=True), base, found, excepted)
-        if any(c in base.text for c in " .-_*/·+~"):
+            self._scan_terms(fold_text_leet(base.text, symbols=True), base, found, excepted, None)
+        if has_spaced_run(base.text):
             joined = join_spaced(base)
             if joined is not None:
-                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted)
-        if hinted or DIGIT_OR_SIGN.search(base.text):
-            self._scan_amounts(base, found)
-        kept = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
-        return [to_hit(c, text) for c in resolve_overlaps(kept)]
+                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted, None)
+        if money_words or DIGIT_OR_SIGN.search(base.text):
+            self._scan_amounts(base, money_words, found)
+        if excepted:
+            found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
+        if len(found) > 1:
+            found = resolve_overlaps(found)
+        return [to_hit(c, text) for c in found]
 
     def _scan_terms(
-        self, folded: str, view: View, found: list[Candidate], excepted: list[Candidate]
-    ) -> bool:
-        """Collect term and exception candidates from one view; tell whether an amount word hid."""
-        if self._empty:
-            return False
-        hinted = False
+        self,
+        folded: str,
+        view: View,
+        found: list[Candidate],
+        excepted: list[Candidate],
+        money_words: list[tuple[int, int]] | None,
+    ) -> None:
+        """Collect term and exception candidates from one view, and where money words sit."""
         size = len(folded)
         for last, (length, rules) in self._automaton.iter(folded):
             end = last + 1
@@ -162,20 +174,28 @@ class Matcher:
             open_start = start == 0 or not folded[start - 1].isalnum()
             open_end = end == size or not folded[end].isalnum()
             for rule in rules:
-                if rule.category == HINT:
-                    hinted = True
-                    continue
                 if (rule.word_start and not open_start) or (rule.word_end and not open_end):
+                    continue
+                if rule.category == HINT:
+                    if money_words is not None:
+                        money_words.append((start, end))
                     continue
                 o_start, o_end = view.to_original(*widen(folded, start, end, rule))
                 target = excepted if rule.exception else found
                 target.append(Candidate(rule.category, o_start, o_end, rule.rule))
-        return hinted
 
-    def _scan_amounts(self, base: View, found: list[Candidate]) -> None:
-        """Collect amount candidates from the grammar that survive the not-money guards."""
+    def _scan_amounts(
+        self, base: View, money_words: list[tuple[int, int]], found: list[Candidate]
+    ) -> None:
+        """Collect amount candidates that survive the not-money guards: numeric ones over the
+        whole text, worded ones backwards from each money word."""
         text = base.text
-        for m in self._grammar.finditer(text):
+        matches = list(self._grammar.numeric.finditer(text)) if DIGIT_OR_SIGN.search(text) else []
+        for start, end in money_words:
+            m = self._grammar.worded.search(text, max(0, start - 80), end)
+            if m is not None and m.end() == end:
+                matches.append(m)
+        for m in matches:
             rule = m.lastgroup or "amount"
             start, end = m.span()
             if keep_candidate(rule, m.group(), text, start, end, self._guards):

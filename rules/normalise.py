@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Zero-width and invisible formatting characters people use to split words.
 INVISIBLE = frozenset(
@@ -89,6 +90,7 @@ LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
 
 # Three or more single letters/digits, each split from the next by exactly one separator.
 SPACED_RUN = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*/·+~]){2,}[^\W_](?![^\W_])")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
 
@@ -110,6 +112,7 @@ class View:
         return self.starts[start], self.ends[end - 1]
 
 
+@lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """Apply NFKC, casefold, homoglyph mapping and accent stripping to one character."""
     out = []
@@ -128,6 +131,8 @@ def normalise(text: str) -> View:
     character by character so each output character remembers where it came from."""
     if text.isascii():
         return View(text.lower())
+    if all(ch not in INVISIBLE and fold_char(ch) == ch for ch in NON_ASCII.findall(text)):
+        return View(text.lower())  # e.g. emoji: nothing beyond ASCII needs folding
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -1,0 +1,184 @@
+"""Throughput and p99 latency of Matcher.scan on typical chat, against a bare Aho-Corasick scan.
+
+Run: python -m bench.rules_bench --seconds 10
+
+Both matchers see the same generated messages in the same run. The baseline lower-cases each
+message and iterates raw pyahocorasick over the same terms; the ratio engine/baseline is printed.
+Targets: p99 under 1 ms per message; throughput at least a quarter of the bare scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from rules.lexicon import Entry, Lexicon, TermList, default_lexicon
+from rules.matcher import Matcher, compile_matcher
+
+OPENERS = ["", "honestly ", "tbh ", "so ", "ok ", "yeah ", "morning all, ", "evening everyone. "]
+BODIES = [
+    "had a rough day at work but I didn't go in",
+    "day {n} today and feeling stronger",
+    "my partner found the statements and we talked for hours",
+    "walked past the bookies on the way home and kept walking",
+    "lost £{n} on the slots before I joined this group",
+    "Coral sent me another free bet email, deleted it",
+    "the kids are off school next week so it's chaos here",
+    "anyone else find sundays the hardest?",
+    "thank you all for listening last time, it really helped",
+    "I put {n} quid in the fruit machine at the pub, first slip in months",
+    "bet365 adverts during the football drive me mad",
+    "we're paying back £{n} a month, slowly getting there",
+    "meeting at {n}pm on thursday, see you there",
+    "had a lovely walk with the dogs this morning",
+    "my son scored {n}-1 at football, proud dad moment",
+    "cheltenham is on the telly and I'm watching a film instead",
+    "a tenner here and there adds up, I know that now",
+    "GamStop renewal came through, another 5 years",
+    "I'm {n} and I've been gambling since I was a teenager",
+    "p4ddy p0wer texted again 🙄",
+    "the arcade on the seafront used to be my hiding place",
+    "did a 5k run for the first time since 2019",
+    "wordle {n}/6 today, small wins",
+    "my mum said I look well, first time in ages 😊",
+    "Thunderball tickets every week, {n} years of them",
+]
+EMOJI = ["", "", "", " 🙏", " ❤️", " 😔", " 💪"]
+
+
+def generate_messages(count: int, seed: int = 7) -> list[str]:
+    """Build varied chat messages from templates, numbers, casing and emoji."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        body = rng.choice(BODIES).format(n=rng.choice([2, 3, 12, 20, 45, 90, 300, 1500]))
+        text = rng.choice(OPENERS) + body + rng.choice(EMOJI)
+        if rng.random() < 0.1:
+            text = text.capitalize()
+        if rng.random() < 0.3:
+            text += " " + rng.choice(BODIES).format(n=rng.randint(1, 99))
+        out.append(text)
+    return out
+
+
+def generate_terms(count: int, seed: int = 11) -> list[str]:
+    """Invent brand-like names (two syllable words, some two-word names, some with digits)."""
+    rng = random.Random(seed)
+    syllables = ["bet", "spin", "lux", "star", "win", "jack", "roy", "vex", "kor", "zan", "mo"]
+    terms: set[str] = set()
+    while len(terms) < count:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3)))
+        if rng.random() < 0.3:
+            word += " " + rng.choice(["casino", "bingo", "slots", "bet", "games"])
+        if rng.random() < 0.1:
+            word += str(rng.randint(1, 999))
+        terms.add(word)
+    return sorted(terms)
+
+
+def large_lexicon(count: int) -> Lexicon:
+    """Default amount grammar with `count` generated brand terms and `count` venue terms."""
+    base = default_lexicon()
+    brands = TermList(tuple(Entry(t) for t in generate_terms(count)), base.brand.exceptions)
+    venues = TermList(tuple(Entry(t) for t in generate_terms(count, 13)), base.venue.exceptions)
+    return Lexicon(brand=brands, venue=venues, amount=base.amount)
+
+
+def lexicon_terms(lex: Lexicon) -> list[str]:
+    """Every plain pattern of the term lists, lower-cased, for the baseline automaton."""
+    return [
+        p.strip("*").lower()
+        for tl in (lex.brand, lex.venue)
+        for e in tl.entries
+        for p in e.patterns()
+    ]
+
+
+def bare_scanner(terms: Sequence[str]) -> Callable[[str], object]:
+    """A raw pyahocorasick scan of lower-cased text: the floor any engine is compared with."""
+    automaton = ahocorasick.Automaton()
+    for term in terms:
+        automaton.add_word(term, term)
+    automaton.make_automaton()
+
+    def scan(text: str) -> object:
+        return list(automaton.iter(text.lower()))
+
+    return scan
+
+
+@dataclass(frozen=True)
+class Run:
+    """Timing of one scanner over the message set."""
+
+    per_second: float
+    p50_us: float
+    p99_us: float
+
+
+def time_scanner(scan: Callable[[str], object], messages: Sequence[str], seconds: float) -> Run:
+    """Scan messages round-robin until the time is up; time each call individually."""
+    samples: list[int] = []
+    clock = time.perf_counter_ns
+    deadline = clock() + int(seconds * 1e9)
+    total = 0
+    index = 0
+    while clock() < deadline or index == 0:
+        text = messages[index % len(messages)]
+        t0 = clock()
+        scan(text)
+        elapsed = clock() - t0
+        samples.append(elapsed)
+        total += elapsed
+        index += 1
+    quantiles = statistics.quantiles(samples, n=100)
+    return Run(len(samples) / (total / 1e9), quantiles[49] / 1e3, quantiles[98] / 1e3)
+
+
+def compare(
+    name: str, matcher: Matcher, terms: Sequence[str], messages: list[str], s: float
+) -> None:
+    """Time the engine and the bare scan on the same texts and print both with their ratio."""
+    for text in messages[:200]:
+        matcher.scan(text)  # warm caches
+    engine = time_scanner(matcher.scan, messages, s)
+    bare = time_scanner(bare_scanner(terms), messages, s)
+    ratio = engine.per_second / bare.per_second
+    print(f"{name} ({len(terms)} terms)")
+    print(
+        f"  engine: {engine.per_second:10,.0f} msg/s/core  p50 {engine.p50_us:6.1f} us  "
+        f"p99 {engine.p99_us:6.1f} us"
+    )
+    print(
+        f"  bare  : {bare.per_second:10,.0f} msg/s/core  p50 {bare.p50_us:6.1f} us  "
+        f"p99 {bare.p99_us:6.1f} us"
+    )
+    verdict = "ok" if ratio >= 0.25 and engine.p99_us < 1000 else "BELOW TARGET"
+    print(f"  throughput ratio engine/bare: {ratio:.3f} (target >= 0.25, p99 < 1000 us) {verdict}")
+
+
+def main() -> None:
+    """Parse --seconds and run both comparisons within that bound."""
+    parser = argparse.ArgumentParser(prog="python -m bench.rules_bench")
+    parser.add_argument("--seconds", type=float, default=8.0, help="total time budget")
+    parser.add_argument("--messages", type=int, default=3000)
+    args = parser.parse_args()
+    messages = generate_messages(args.messages)
+    share = max(0.05, (args.seconds - 2.0) / 4)  # compile time comes out of the budget
+    default = compile_matcher(default_lexicon())
+    compare("default lists", default, lexicon_terms(default_lexicon()), messages, share)
+    t0 = time.perf_counter()
+    big_lex = large_lexicon(5000)
+    big = compile_matcher(big_lex)
+    print(f"compiled 10,000 generated terms in {time.perf_counter() - t0:.2f} s")
+    compare("5,000-term lists", big, lexicon_terms(big_lex), messages, share)
+
+
+if __name__ == "__main__":
+    main()
