@@ -92,6 +92,7 @@ class Grammar:
 
     numeric: regex.Pattern[str]
     worded: regex.Pattern[str]
+    numeric_hint: regex.Pattern[str]
 
 
 def build_grammar(rules: AmountRules) -> Grammar:
@@ -134,9 +135,13 @@ def build_grammar(rules: AmountRules) -> Grammar:
             rf"(?P<odds_word>{lead}{odds_words}{tail})",
         ]
     )
+    # Every numeric amount has a currency sign, or a digit right before a money word or
+    # multiplier, or two numbers joined by "/", "-" or "to": most digits in chat have none.
+    numeric_hint = rf"[£$€]|\d\s?(?:{mults}|{units})(?!\w)|\d\s*(?:/|-|to\s)\s*\d"
     return Grammar(
         regex.compile(rf"(?=[\d£$€])(?:{numeric})"),
         regex.compile(rf"(?r)(?:{worded})"),
+        regex.compile(numeric_hint),
     )
 
 
@@ -163,24 +168,29 @@ class AmountGuards:
     pounds_words: frozenset[str]
 
 
+def compile_backwards(pattern: str) -> regex.Pattern[str]:
+    """Compile a `...$`-anchored guard to match right to left: one attempt instead of many."""
+    return regex.compile(rf"(?r){pattern}")
+
+
 def build_guards(rules: AmountRules) -> AmountGuards:
     """Compile the context guards from the amount vocabulary."""
     w = rules.word_list
     pounds = next((e for e in rules.entry_list("units") if e.term == "pounds"), Entry("pounds"))
     return AmountGuards(
-        money_before=regex.compile(
+        money_before=compile_backwards(
             rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+)?$"
         ),
         money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
-        odds_before=regex.compile(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
+        odds_before=compile_backwards(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
         odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
         odds_after_strong=regex.compile(
             rf"^\W*{alternation(x for x in w('odds_context_after') if x not in WEAK_ODDS)}(?!\w)"
         ),
-        not_money_before_k=regex.compile(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
+        not_money_before_k=compile_backwards(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
         not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
         weight=word_pattern(w("weight_words")),
-        date_before=regex.compile(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
+        date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
         rating=regex.compile(rf"(?<!\w){alternation(w('rating_words'))}(?!\w)"),
         ladder=frozenset(w("odds_ladder")),
         pounds_words=frozenset(p.casefold() for p in pounds.patterns()),

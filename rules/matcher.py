@@ -190,7 +190,8 @@ class Matcher:
         """Collect amount candidates that survive the not-money guards: numeric ones over the
         whole text, worded ones backwards from each money word."""
         text = base.text
-        matches = list(self._grammar.numeric.finditer(text)) if DIGIT_OR_SIGN.search(text) else []
+        numeric = DIGIT_OR_SIGN.search(text) and self._grammar.numeric_hint.search(text)
+        matches = list(self._grammar.numeric.finditer(text)) if numeric else []
         for start, end in money_words:
             m = self._grammar.worded.search(text, max(0, start - 80), end)
             if m is not None and m.end() == end:

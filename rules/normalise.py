@@ -83,13 +83,15 @@ HOMOGLYPHS = {
     "\u2007": " ",
 }
 
-LEET = str.maketrans(
-    {"0": "o", "3": "e", "4": "a", "1": "i", "l": "i", "|": "i", "5": "s", "7": "t"}
-)
-LEET_SYMBOLS = str.maketrans({"@": "a", "$": "s"})
+# The same folds as byte tables: translating ASCII bytes is several times faster than str.
+LEET_BYTES = bytes.maketrans(b"0341l|57", b"oeaiiist")
+LEET_SYMBOL_BYTES = bytes.maketrans(b"0341l|57@$", b"oeaiiistas")
 
 # Three or more single letters/digits, each split from the next by exactly one separator.
 SPACED_RUN = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*/·+~]){2,}[^\W_](?![^\W_])")
+# A run of three or more has a middle letter with a separator on each side; a character class
+# first lets the regex engine skip ahead quickly.
+SPACED_HINT = re.compile(r"[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
@@ -156,13 +158,15 @@ def fold_term(pattern: str) -> str:
 
 def fold_text_leet(base: str, symbols: bool = False) -> str:
     """Return the leet view of a base text (same length, same offsets)."""
-    folded = base.translate(LEET)
-    return folded.translate(LEET_SYMBOLS) if symbols else folded
+    # UTF-8 bytes of non-ASCII characters are all >= 0x80, so an ASCII-only byte table is safe.
+    table = LEET_SYMBOL_BYTES if symbols else LEET_BYTES
+    return base.encode("utf-8", "surrogatepass").translate(table).decode("utf-8", "surrogatepass")
 
 
 def has_spaced_run(base: str) -> bool:
-    """Tell whether the text has spaced-out or dotted single letters worth a joined view."""
-    return SPACED_RUN.search(base) is not None
+    """Tell whether the text may have spaced-out or dotted single letters (a cheap prefilter:
+    join_spaced decides exactly)."""
+    return SPACED_HINT.search(base) is not None
 
 
 def join_spaced(base: View) -> View | None:
