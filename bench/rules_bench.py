@@ -22,47 +22,71 @@ from rules.lexicon import Entry, Lexicon, TermList, default_lexicon
 from rules.matcher import Matcher, compile_matcher
 
 OPENERS = ["", "honestly ", "tbh ", "so ", "ok ", "yeah ", "morning all, ", "evening everyone. "]
-BODIES = [
+CLEAN = [
     "had a rough day at work but I didn't go in",
     "day {n} today and feeling stronger",
     "my partner found the statements and we talked for hours",
-    "walked past the bookies on the way home and kept walking",
-    "lost £{n} on the slots before I joined this group",
-    "Coral sent me another free bet email, deleted it",
-    "the kids are off school next week so it's chaos here",
     "anyone else find sundays the hardest?",
     "thank you all for listening last time, it really helped",
-    "I put {n} quid in the fruit machine at the pub, first slip in months",
-    "bet365 adverts during the football drive me mad",
-    "we're paying back £{n} a month, slowly getting there",
+    "the kids are off school next week so it's chaos here",
     "meeting at {n}pm on thursday, see you there",
     "had a lovely walk with the dogs this morning",
     "my son scored {n}-1 at football, proud dad moment",
-    "cheltenham is on the telly and I'm watching a film instead",
-    "a tenner here and there adds up, I know that now",
-    "GamStop renewal came through, another 5 years",
-    "I'm {n} and I've been gambling since I was a teenager",
-    "p4ddy p0wer texted again 🙄",
-    "the arcade on the seafront used to be my hiding place",
+    "I'm {n} and I've been struggling since I was a teenager",
     "did a 5k run for the first time since 2019",
     "wordle {n}/6 today, small wins",
-    "my mum said I look well, first time in ages 😊",
+    "my mum said I look well, first time in ages",
+    "GamStop renewal came through, another 5 years",
+    "cravings were bad last night but I rang a friend instead",
+    "finding it hard to sleep, my head won't switch off",
+    "welcome to the new members, you're in the right place",
+    "I told my sister everything and she didn't judge me",
+    "three months without a slip, still can't quite believe it",
+    "work is busy which helps, idle hands and all that",
+    "does anyone have tips for the evenings? that's my worst time",
+    "my daughter drew me a picture for my {n} days, made me cry",
+    "the counsellor suggested writing things down, it's helping",
+    "I'm proud of everyone here, honestly",
+    "can we talk about shame next week?",
+    "just checking in, nothing much to report",
+    "the debt advice people were really kind on the phone",
+    "lost my temper with my partner and felt awful after",
+    "my dad never talks about it but I think he knows",
+    "sorry I missed last week, kids were poorly",
+]
+TRIGGERS = [
+    "walked past the bookies on the way home and kept walking",
+    "lost £{n} on the slots before I joined this group",
+    "Coral sent me another free bet email, deleted it",
+    "I put {n} quid in the fruit machine at the pub, first slip in months",
+    "bet365 adverts during the football drive me mad",
+    "we're paying back £{n} a month, slowly getting there",
+    "cheltenham festival is on the telly and I'm watching a film instead",
+    "a tenner here and there adds up, I know that now",
+    "p4ddy p0wer texted again",
+    "the arcade on the seafront used to be my hiding place",
     "Thunderball tickets every week, {n} years of them",
+    "backed one at 5/2 and chased it all night",
 ]
 EMOJI = ["", "", "", " 🙏", " ❤️", " 😔", " 💪"]
 
 
-def generate_messages(count: int, seed: int = 7) -> list[str]:
-    """Build varied chat messages from templates, numbers, casing and emoji."""
+def generate_messages(count: int, trigger_share: float = 0.15, seed: int = 7) -> list[str]:
+    """Build varied chat messages from templates, numbers, casing and emoji; `trigger_share` of
+    the templates mention an amount, brand or venue."""
     rng = random.Random(seed)
+
+    def body() -> str:
+        pool = TRIGGERS if rng.random() < trigger_share else CLEAN
+        return rng.choice(pool).format(n=rng.choice([2, 3, 12, 20, 45, 90, 300, 1500]))
+
     out = []
     for _ in range(count):
-        body = rng.choice(BODIES).format(n=rng.choice([2, 3, 12, 20, 45, 90, 300, 1500]))
-        text = rng.choice(OPENERS) + body + rng.choice(EMOJI)
+        text = rng.choice(OPENERS) + body() + rng.choice(EMOJI)
         if rng.random() < 0.1:
             text = text.capitalize()
         if rng.random() < 0.3:
-            text += " " + rng.choice(BODIES).format(n=rng.randint(1, 99))
+            text += " " + body()
         out.append(text)
     return out
 
@@ -123,7 +147,10 @@ class Run:
 
 
 def time_pair(
-    engine: Callable[[str], object], bare: Callable[[str], object], messages: Sequence[str], s: float
+    engine: Callable[[str], object],
+    bare: Callable[[str], object],
+    messages: Sequence[str],
+    s: float,
 ) -> tuple[Run, Run]:
     """Alternate engine and bare scan message by message until the time is up, timing each call,
     so that load from other processes on the machine hits both sides alike."""
@@ -147,7 +174,9 @@ def summarise(samples: list[int]) -> Run:
     return Run(len(samples) / (sum(samples) / 1e9), quantiles[49] / 1e3, quantiles[98] / 1e3)
 
 
-def compare(name: str, matcher: Matcher, terms: Sequence[str], messages: list[str], s: float) -> None:
+def compare(
+    name: str, matcher: Matcher, terms: Sequence[str], messages: list[str], s: float
+) -> None:
     """Time the engine and the bare scan on the same texts and print both with their ratio."""
     for text in messages[:200]:
         matcher.scan(text)  # warm caches
@@ -171,10 +200,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.rules_bench")
     parser.add_argument("--seconds", type=float, default=8.0, help="total time budget")
     parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--trigger-share", type=float, default=0.15)
     args = parser.parse_args()
-    messages = generate_messages(args.messages)
-    share = max(0.05, (args.seconds - 2.0) / 2)  # compile time comes out of the budget
+    messages = generate_messages(args.messages, args.trigger_share)
     default = compile_matcher(default_lexicon())
+    flagged = sum(1 for text in messages if default.scan(text))
+    print(f"{len(messages)} messages, {flagged / len(messages):.0%} flagged by the default lists")
+    share = max(0.05, (args.seconds - 2.0) / 2)  # compile time comes out of the budget
     compare("default lists", default, lexicon_terms(default_lexicon()), messages, share)
     t0 = time.perf_counter()
     big_lex = large_lexicon(5000)

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import ahocorasick
 
@@ -63,8 +63,7 @@ class TermRule:
     exception: bool = False
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A hit or exception span in original offsets, before exceptions and overlaps are settled."""
 
     category: str
@@ -193,8 +192,9 @@ class Matcher:
         numeric = DIGIT_OR_SIGN.search(text) and self._grammar.numeric_hint.search(text)
         matches = list(self._grammar.numeric.finditer(text)) if numeric else []
         for start, end in money_words:
-            m = self._grammar.worded.search(text, max(0, start - 80), end)
-            if m is not None and m.end() == end:
+            # a right-to-left match is anchored at `end`: one attempt, not one per position
+            m = self._grammar.worded.match(text, max(0, start - 80), end)
+            if m is not None:
                 matches.append(m)
         for m in matches:
             rule = m.lastgroup or "amount"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Zero-width and invisible formatting characters people use to split words.
 INVISIBLE = frozenset(
@@ -92,15 +92,17 @@ SPACED_RUN = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*/·+~]){2,}[^\W_](?![^\W_])
 # A run of three or more has a middle letter with a separator on each side; a character class
 # first lets the regex engine skip ahead quickly.
 SPACED_HINT = re.compile(r"[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
+# Characters outside ASCII, £, €, arrows, symbols and emoji (all checked to fold to themselves).
+FOLD_FREE_OUTSIDE = re.compile(r"[^\x00-\x7f£€\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """A normalised text; starts[i]/ends[i] give the original span of character i.
 
     Empty starts means the view is character-for-character the original (the ASCII fast path).
+    A NamedTuple rather than a frozen dataclass: one is built per message, and this is cheaper.
     """
 
     text: str
@@ -133,7 +135,9 @@ def normalise(text: str) -> View:
     character by character so each output character remembers where it came from."""
     if text.isascii():
         return View(text.lower())
-    if all(ch not in INVISIBLE and fold_char(ch) == ch for ch in NON_ASCII.findall(text)):
+    if not FOLD_FREE_OUTSIDE.search(text) or all(
+        ch not in INVISIBLE and fold_char(ch) == ch for ch in NON_ASCII.findall(text)
+    ):
         return View(text.lower())  # e.g. emoji: nothing beyond ASCII needs folding
     chars: list[str] = []
     starts: list[int] = []

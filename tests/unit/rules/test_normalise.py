@@ -73,3 +73,10 @@ def test_joined_view_maps_to_original_span() -> None:
 @pytest.mark.parametrize("text", ["a b", "no runs here", "u.k."])
 def test_no_joined_view_without_three_single_letters(text: str) -> None:
     assert join_spaced(normalise(text)) is None
+
+
+def test_emoji_and_currency_signs_need_no_offset_map() -> None:
+    text = "Lost £5 €6 → 🙏❤️"
+    view = normalise(text)
+    assert view.text == text.lower()
+    assert view.starts == ()
