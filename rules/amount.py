@@ -8,7 +8,7 @@ matcher like every other exception.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 import regex
@@ -145,11 +145,6 @@ def build_grammar(rules: AmountRules) -> Grammar:
     )
 
 
-def word_pattern(words: Iterable[str]) -> regex.Pattern[str]:
-    """Compile a whole-word search for any of the words."""
-    return regex.compile(rf"(?<!\w){alternation(words)}(?!\w)")
-
-
 @dataclass(frozen=True)
 class AmountGuards:
     """Context checks applied to grammar candidates, each compiled once."""
@@ -161,9 +156,7 @@ class AmountGuards:
     odds_after_strong: regex.Pattern[str]
     not_money_before_k: regex.Pattern[str]
     not_money_after_k: regex.Pattern[str]
-    weight: regex.Pattern[str]
     date_before: regex.Pattern[str]
-    rating: regex.Pattern[str]
     ladder: frozenset[str]
     pounds_words: frozenset[str]
 
@@ -189,16 +182,17 @@ def build_guards(rules: AmountRules) -> AmountGuards:
         ),
         not_money_before_k=compile_backwards(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
         not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
-        weight=word_pattern(w("weight_words")),
         date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
-        rating=regex.compile(rf"(?<!\w){alternation(w('rating_words'))}(?!\w)"),
         ladder=frozenset(w("odds_ladder")),
         pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
     )
 
 
-def keep_candidate(rule: str, span: str, text: str, start: int, end: int, g: AmountGuards) -> bool:
-    """Apply the not-money guards to one grammar candidate in the base view `text`.
+def keep_candidate(
+    rule: str, span: str, text: str, start: int, end: int, g: AmountGuards, flags: Set[str]
+) -> bool:
+    """Apply the not-money guards to one grammar candidate in the base view `text`. `flags`
+    says which guard word lists ("weight", "rating") occur anywhere in the message.
 
     - slang that doubles as an ordinary word (pony, score, ton...) needs a betting context
     - k after a run/walk verb or before run/steps/tv words is a distance or a resolution
@@ -212,15 +206,15 @@ def keep_candidate(rule: str, span: str, text: str, start: int, end: int, g: Amo
     if rule == "digits_mult":
         return not (g.not_money_before_k.search(before) or g.not_money_after_k.search(after))
     if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
-        return not g.weight.search(text)
+        return "weight" not in flags
     if rule in ("odds_fraction", "odds_to", "odds_dash"):
-        return keep_odds(rule, span, before, after, text, g)
+        return "rating" not in flags and keep_odds(rule, span, before, after, g)
     return True
 
 
-def keep_odds(rule: str, span: str, before: str, after: str, text: str, g: AmountGuards) -> bool:
+def keep_odds(rule: str, span: str, before: str, after: str, g: AmountGuards) -> bool:
     """Odds rule: a ladder price or a betting context, never a date, rating or puzzle score."""
-    if g.date_before.search(before) or g.rating.search(text):
+    if g.date_before.search(before):
         return False
     numbers = regex.findall(r"\d+", span)
     price = f"{int(numbers[0])}/{int(numbers[1])}"

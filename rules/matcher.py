@@ -38,7 +38,8 @@ ENGINE_VERSION = "1"
 MASK_CHAR = "\u2587"
 PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
 DIGIT_OR_SIGN = re.compile(r"[0-9£$€]")
-HINT = "hint"
+HINT = "hint"  # money words that wake the worded amount grammar
+GUARD_LISTS = ("weight", "rating")  # amount guard words that matter anywhere in a message
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
             for pattern in entry.patterns():
                 if len(pattern) > 1:
                     add(pattern, TermRule(HINT, pattern, True, True))
+    for guard in GUARD_LISTS:
+        for word in lex.amount.word_list(f"{guard}_words"):
+            add(word, TermRule(guard, word, True, True))
     automaton = ahocorasick.Automaton()
     for key, rules in keyed.items():
         automaton.add_word(key, (len(key), tuple(rules)))
@@ -142,15 +146,17 @@ class Matcher:
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
-        self._scan_terms(fold_text_leet(base.text), base, found, excepted, money_words)
+        flags: set[str] = set()
+        self._scan_terms(fold_text_leet(base.text), base, found, excepted, money_words, flags)
         if "@" in base.text or "$" in base.text:
-            self._scan_terms(fold_text_leet(base.text, symbols=True), base, found, excepted, None)
+            folded = fold_text_leet(base.text, symbols=True)
+            self._scan_terms(folded, base, found, excepted, None, flags)
         if has_spaced_run(base.text):
             joined = join_spaced(base)
             if joined is not None:
-                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted, None)
+                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted, None, flags)
         if money_words or DIGIT_OR_SIGN.search(base.text):
-            self._scan_amounts(base, money_words, found)
+            self._scan_amounts(base, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -164,6 +170,7 @@ class Matcher:
         found: list[Candidate],
         excepted: list[Candidate],
         money_words: list[tuple[int, int]] | None,
+        flags: set[str],
     ) -> None:
         """Collect term and exception candidates from one view, and where money words sit."""
         size = len(folded)
@@ -179,12 +186,19 @@ class Matcher:
                     if money_words is not None:
                         money_words.append((start, end))
                     continue
+                if rule.category in GUARD_LISTS:
+                    flags.add(rule.category)
+                    continue
                 o_start, o_end = view.to_original(*widen(folded, start, end, rule))
                 target = excepted if rule.exception else found
                 target.append(Candidate(rule.category, o_start, o_end, rule.rule))
 
     def _scan_amounts(
-        self, base: View, money_words: list[tuple[int, int]], found: list[Candidate]
+        self,
+        base: View,
+        money_words: list[tuple[int, int]],
+        flags: set[str],
+        found: list[Candidate],
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones over the
         whole text, worded ones backwards from each money word."""
@@ -199,7 +213,7 @@ class Matcher:
         for m in matches:
             rule = m.lastgroup or "amount"
             start, end = m.span()
-            if keep_candidate(rule, m.group(), text, start, end, self._guards):
+            if keep_candidate(rule, m.group(), text, start, end, self._guards, flags):
                 o_start, o_end = base.to_original(start, end)
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
 
