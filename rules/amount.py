@@ -110,7 +110,8 @@ def build_grammar(rules: AmountRules) -> Grammar:
     digits = r"(?:\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d(?:\ \d){1,6}(?!\d))"
     words = rf"(?:(?:a|an)\s+)?{nw}(?:(?:\s+and\s+|[\s-]+){nw})*"
     vague = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|several)(?:\s+(?:hundred|thousand|million))?)"
-    qty = rf"(?:{digits}|{words}|{vague}|a|an|one)"
+    # Right-to-left matching takes the first alternative that fits, so the longer ones go first.
+    qty = rf"(?:{vague}|{words}|{digits}|a|an|one)"
     lead = r"(?<![\w£$€.,/])"
     tail = r"(?![\w£$€])"
     numeric = "|".join(
@@ -126,7 +127,7 @@ def build_grammar(rules: AmountRules) -> Grammar:
     )
     worded = "|".join(
         [
-            rf"(?P<words_unit>{lead}(?:{words}|{vague})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
+            rf"(?P<words_unit>{lead}(?:{vague}|{words})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
             rf"(?P<plural_unit>{lead}(?:hundreds|thousands|millions)\s+(?:of\s+)?{units}{tail})",
             rf"(?P<slang>{lead}(?:{qty}\s+(?:(?:cheeky|quick|sneaky|crafty|measly|few)\s+)?)?"
             rf"{slang}{tail})",
@@ -157,6 +158,8 @@ class AmountGuards:
     not_money_before_k: regex.Pattern[str]
     not_money_after_k: regex.Pattern[str]
     date_before: regex.Pattern[str]
+    time_before: regex.Pattern[str]
+    betting_nearby: regex.Pattern[str]
     ladder: frozenset[str]
     pounds_words: frozenset[str]
 
@@ -183,6 +186,10 @@ def build_guards(rules: AmountRules) -> AmountGuards:
         not_money_before_k=compile_backwards(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
         not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
         date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
+        time_before=compile_backwards(rf"(?<!\w){alternation(w('time_words_before'))}\W+$"),
+        betting_nearby=regex.compile(
+            rf"(?<!\w){alternation((*w('money_context_before'), *w('odds_words_nearby')))}(?!\w)"
+        ),
         ladder=frozenset(w("odds_ladder")),
         pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
     )
@@ -223,5 +230,9 @@ def keep_odds(rule: str, span: str, before: str, after: str, g: AmountGuards) ->
         # "won 3-1 on saturday" is a score: a dash needs a price word, not just "on"
         return bool(g.odds_before.search(before) or g.odds_after_strong.search(after))
     if rule == "odds_to":
-        return context or (price in g.ladder and price.endswith("/1") and price != "1/1")
+        # "met at 10 to 1" is a time: without a betting word nearby, a preposition rules it out
+        if g.odds_after_strong.search(after) or g.betting_nearby.search(before):
+            return True
+        plain = price in g.ladder and price.endswith("/1") and price != "1/1"
+        return plain and not g.time_before.search(before)
     return context or price in g.ladder

@@ -40,6 +40,8 @@ AMOUNT_WORD_FIELDS: tuple[str, ...] = (
     "not_money_after_k",
     "weight_words",
     "date_words_before",
+    "time_words_before",
+    "odds_words_nearby",
     "rating_words",
 )
 
