@@ -8,6 +8,7 @@ matcher like every other exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ NUMBER_WORDS = [
 
 # Words that follow odds but also follow match scores ("won 3-1 on saturday").
 WEAK_ODDS = frozenset({"on", "odds", "price", "double", "treble"})
+
+NUMBERS = re.compile(r"\d+")
 
 RULE_NAMES = {
     "sign": "currency sign and number",
@@ -151,6 +154,7 @@ class AmountGuards:
     """Context checks applied to grammar candidates, each compiled once."""
 
     money_before: regex.Pattern[str]
+    money_before_wide: regex.Pattern[str]
     money_after: regex.Pattern[str]
     odds_before: regex.Pattern[str]
     odds_after: regex.Pattern[str]
@@ -159,7 +163,6 @@ class AmountGuards:
     not_money_after_k: regex.Pattern[str]
     date_before: regex.Pattern[str]
     time_before: regex.Pattern[str]
-    betting_nearby: regex.Pattern[str]
     ladder: frozenset[str]
     pounds_words: frozenset[str]
 
@@ -177,6 +180,9 @@ def build_guards(rules: AmountRules) -> AmountGuards:
         money_before=compile_backwards(
             rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+)?$"
         ),
+        money_before_wide=compile_backwards(
+            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+){{0,2}}$"
+        ),
         money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
         odds_before=compile_backwards(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
         odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
@@ -187,9 +193,6 @@ def build_guards(rules: AmountRules) -> AmountGuards:
         not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
         date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
         time_before=compile_backwards(rf"(?<!\w){alternation(w('time_words_before'))}\W+$"),
-        betting_nearby=regex.compile(
-            rf"(?<!\w){alternation((*w('money_context_before'), *w('odds_words_nearby')))}(?!\w)"
-        ),
         ladder=frozenset(w("odds_ladder")),
         pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
     )
@@ -199,7 +202,7 @@ def keep_candidate(
     rule: str, span: str, text: str, start: int, end: int, g: AmountGuards, flags: Set[str]
 ) -> bool:
     """Apply the not-money guards to one grammar candidate in the base view `text`. `flags`
-    says which guard word lists ("weight", "rating") occur anywhere in the message.
+    says which guard word lists ("weight", "rating", "odds") occur anywhere in the message.
 
     - slang that doubles as an ordinary word (pony, score, ton...) needs a betting context
     - k after a run/walk verb or before run/steps/tv words is a distance or a resolution
@@ -215,15 +218,17 @@ def keep_candidate(
     if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
         return "weight" not in flags
     if rule in ("odds_fraction", "odds_to", "odds_dash"):
-        return "rating" not in flags and keep_odds(rule, span, before, after, g)
+        return "rating" not in flags and keep_odds(rule, span, before, after, g, flags)
     return True
 
 
-def keep_odds(rule: str, span: str, before: str, after: str, g: AmountGuards) -> bool:
+def keep_odds(
+    rule: str, span: str, before: str, after: str, g: AmountGuards, flags: Set[str]
+) -> bool:
     """Odds rule: a ladder price or a betting context, never a date, rating or puzzle score."""
     if g.date_before.search(before):
         return False
-    numbers = regex.findall(r"\d+", span)
+    numbers = NUMBERS.findall(span)
     price = f"{int(numbers[0])}/{int(numbers[1])}"
     context = bool(g.odds_before.search(before) or g.odds_after.search(after))
     if rule == "odds_dash":
@@ -231,7 +236,11 @@ def keep_odds(rule: str, span: str, before: str, after: str, g: AmountGuards) ->
         return bool(g.odds_before.search(before) or g.odds_after_strong.search(after))
     if rule == "odds_to":
         # "met at 10 to 1" is a time: without a betting word nearby, a preposition rules it out
-        if g.odds_after_strong.search(after) or g.betting_nearby.search(before):
+        if (
+            g.odds_after_strong.search(after)
+            or g.money_before_wide.search(before)
+            or "odds" in flags
+        ):
             return True
         plain = price in g.ladder and price.endswith("/1") and price != "1/1"
         return plain and not g.time_before.search(before)

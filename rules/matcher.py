@@ -15,8 +15,16 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 import ahocorasick
+import regex
 
-from rules.amount import RULE_NAMES, AmountGuards, build_grammar, build_guards, keep_candidate
+from rules.amount import (
+    RULE_NAMES,
+    AmountGuards,
+    Grammar,
+    build_grammar,
+    build_guards,
+    keep_candidate,
+)
 from rules.lexicon import (
     AMOUNT_ENTRY_FIELDS,
     TERM_CATEGORIES,
@@ -38,8 +46,11 @@ ENGINE_VERSION = "1"
 MASK_CHAR = "\u2587"
 PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
 DIGIT_OR_SIGN = re.compile(r"[0-9£$€]")
+GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
+NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
+NUMBER_CHARS = frozenset("0123456789,. ")
 HINT = "hint"  # money words that wake the worded amount grammar
-GUARD_LISTS = ("weight", "rating")  # amount guard words that matter anywhere in a message
+GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter anywhere in a message
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
                 if len(pattern) > 1:
                     add(pattern, TermRule(HINT, pattern, True, True))
     for guard in GUARD_LISTS:
-        for word in lex.amount.word_list(f"{guard}_words"):
+        for word in lex.amount.word_list(GUARD_FIELDS[guard]):
             add(word, TermRule(guard, word, True, True))
     automaton = ahocorasick.Automaton()
     for key, rules in keyed.items():
@@ -200,11 +211,10 @@ class Matcher:
         flags: set[str],
         found: list[Candidate],
     ) -> None:
-        """Collect amount candidates that survive the not-money guards: numeric ones over the
-        whole text, worded ones backwards from each money word."""
+        """Collect amount candidates that survive the not-money guards: numeric ones near each
+        numeric hint, worded ones backwards from each money word."""
         text = base.text
-        numeric = DIGIT_OR_SIGN.search(text) and self._grammar.numeric_hint.search(text)
-        matches = list(self._grammar.numeric.finditer(text)) if numeric else []
+        matches = find_numeric(self._grammar, text) if DIGIT_OR_SIGN.search(text) else []
         for start, end in money_words:
             # a right-to-left match is anchored at `end`: one attempt, not one per position
             m = self._grammar.worded.match(text, max(0, start - 80), end)
@@ -216,6 +226,28 @@ class Matcher:
             if keep_candidate(rule, m.group(), text, start, end, self._guards, flags):
                 o_start, o_end = base.to_original(start, end)
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+
+
+def find_numeric(grammar: Grammar, text: str) -> list[regex.Match[str]]:
+    """Run the numeric grammar only from just before each prefilter hit, not over the whole
+    text; each search starts at the beginning of the number cluster it lands in."""
+    matches: list[regex.Match[str]] = []
+    done = 0
+    for hint in grammar.numeric_hint.finditer(text):
+        if hint.end() <= done:
+            continue
+        start = max(done, hint.start() - NUMBER_REACH)
+        while start > done and text[start - 1] in NUMBER_CHARS:
+            start -= 1
+        while True:
+            m = grammar.numeric.search(text, start)
+            if m is None:
+                return matches
+            matches.append(m)
+            done = start = m.end()
+            if m.end() >= hint.end():
+                break
+    return matches
 
 
 def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:

@@ -152,3 +152,15 @@ def test_amount_offsets_point_into_original_text() -> None:
 def test_amount_rule_names_the_grammar_rule() -> None:
     (hit,) = default_matcher().scan("£20 on it")
     assert hit.rule == "currency sign and number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I bet she wants a pony",
+        "the kids want a pony and a monkey",
+        "he put me down a score of times",
+    ],
+)
+def test_slang_needs_the_betting_word_close_by(text: str) -> None:
+    assert amounts(text) == []
