@@ -9,7 +9,7 @@ matcher like every other exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 import regex
@@ -89,13 +89,16 @@ def patterns_of(entries: Iterable[Entry]) -> list[str]:
 class Grammar:
     """The amount grammar in two parts, so that most messages skip most of it.
 
-    `numeric` alternatives all start at a digit or currency sign. `worded` alternatives all end
-    in a money word (quid, grand, tenner, evens...): it is compiled to match right to left, and
-    the matcher searches it backwards from each money word it found, never over the whole text."""
+    `numeric` alternatives all start at a digit or currency sign; `numeric_hint` is a cheap
+    prefilter whose named group (sign, unit, odds) picks the part of `numeric` worth trying.
+    `worded` alternatives all end in a money word (quid, grand, tenner, evens...): it is
+    compiled to match right to left, and the matcher matches it backwards from each money word
+    it found, never over the whole text."""
 
     numeric: regex.Pattern[str]
     worded: regex.Pattern[str]
-    numeric_hint: regex.Pattern[str]
+    numeric_hint: re.Pattern[str]
+    numeric_by_hint: Mapping[str, regex.Pattern[str]]
 
 
 def build_grammar(rules: AmountRules) -> Grammar:
@@ -117,17 +120,22 @@ def build_grammar(rules: AmountRules) -> Grammar:
     qty = rf"(?:{vague}|{words}|{digits}|a|an|one)"
     lead = r"(?<![\w£$€.,/])"
     tail = r"(?![\w£$€])"
-    numeric = "|".join(
-        [
+    numeric_parts = {
+        "sign": [
             rf"(?P<sign>[£$€]\s?{digits}(?:\s?{mults}{tail})?(?:\s?{units}{tail})?)",
             rf"(?P<sign_after>{lead}{digits}\s?[£$€])",
+        ],
+        "unit": [
             rf"(?P<digits_unit>{lead}{digits}\s?(?:{mults}\s?)?{units}{tail})",
             rf"(?P<digits_mult>{lead}{digits}\s?{bare_mults}{tail})",
+        ],
+        "odds": [
             r"(?P<odds_fraction>(?<![\w/.,:])\d{1,3}/\d{1,3}(?![\w/]|[.,]\d))",
             r"(?P<odds_to>(?<![\w/.,:])\d{1,3}\s+to\s+\d{1,3}(?![\w/:.]))",
             r"(?P<odds_dash>(?<![\w/.,:-])\d{1,3}-\d{1,3}(?![\w/:-]))",
-        ]
-    )
+        ],
+    }
+    numeric = "|".join(p for parts in numeric_parts.values() for p in parts)
     worded = "|".join(
         [
             rf"(?P<words_unit>{lead}(?:{vague}|{words})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
@@ -141,11 +149,17 @@ def build_grammar(rules: AmountRules) -> Grammar:
     )
     # Every numeric amount has a currency sign, or a digit right before a money word or
     # multiplier, or two numbers joined by "/", "-" or "to": most digits in chat have none.
-    numeric_hint = rf"[£$€]|\d\s?(?:{mults}|{units})(?!\w)|\d\s*(?:/|-|to\s)\s*\d"
+    # (stdlib re: a leading character class makes its scan cheap, and this runs on every
+    # message with a digit)
+    numeric_hint = (
+        rf"(?P<sign>[£$€])|[0-9](?:(?P<unit>\s?(?:{mults}|{units})(?!\w))"
+        rf"|(?P<odds>\s*(?:/|-|to\s)\s*(?=[0-9])))"
+    )
     return Grammar(
         regex.compile(rf"(?=[\d£$€])(?:{numeric})"),
         regex.compile(rf"(?r)(?:{worded})"),
-        regex.compile(numeric_hint),
+        re.compile(numeric_hint),
+        {kind: regex.compile("|".join(parts)) for kind, parts in numeric_parts.items()},
     )
 
 

@@ -229,24 +229,32 @@ class Matcher:
 
 
 def find_numeric(grammar: Grammar, text: str) -> list[regex.Match[str]]:
-    """Run the numeric grammar only from just before each prefilter hit, not over the whole
-    text; each search starts at the beginning of the number cluster it lands in."""
+    """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
+    the hit's kind calls for, first anchored where its number begins, else searched from there
+    up to the hit."""
     matches: list[regex.Match[str]] = []
     done = 0
     for hint in grammar.numeric_hint.finditer(text):
         if hint.end() <= done:
             continue
-        start = max(done, hint.start() - NUMBER_REACH)
-        while start > done and text[start - 1] in NUMBER_CHARS:
+        start = max(done, hint.start())
+        floor = max(done, start - NUMBER_REACH)
+        while start > floor and text[start - 1] in NUMBER_CHARS:
             start -= 1
+        while start < hint.start() and text[start] == " ":
+            start += 1
+        pattern = grammar.numeric_by_hint[hint.lastgroup or "sign"]
+        # the amount almost always starts where its number does: try that position first
+        m = pattern.match(text, start)
         while True:
-            m = grammar.numeric.search(text, start)
-            if m is None:
-                return matches
+            m = m or pattern.search(text, start)
+            if m is None or m.start() >= hint.end():
+                break  # nothing of this kind here; a later hint will find what lies beyond
             matches.append(m)
             done = start = m.end()
             if m.end() >= hint.end():
                 break
+            m = None
     return matches
 
 
