@@ -65,7 +65,7 @@ def run_score(matcher: Matcher, gold_path: Path, predictions: Path | None, out: 
     """Score a predictions file (or the matcher itself) against a gold file and print figures."""
     gold, texts = read_gold(gold_path)
     if predictions is not None:
-        predicted, _ = read_gold_like(predictions)
+        predicted = read_predictions(predictions)
     else:
         predicted = {
             mid: [(h.category, h.start, h.end) for h in matcher.scan(text)]
@@ -75,14 +75,14 @@ def run_score(matcher: Matcher, gold_path: Path, predictions: Path | None, out: 
     return 0
 
 
-def read_gold_like(path: Path) -> tuple[dict[str, list[Span]], None]:
+def read_predictions(path: Path) -> dict[str, list[Span]]:
     """Read a predictions file: only id and labels are used."""
     predicted: dict[str, list[Span]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
             predicted[str(record["id"])] = spans_of(record.get("labels", []))
-    return predicted, None
+    return predicted
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -101,3 +101,26 @@ def test_one_prediction_can_cover_two_gold_spans() -> None:
     result = score({"a": [("brand", 0, 3), ("brand", 4, 7)]}, {"a": [("brand", 0, 7)]})
     brand = result.per_category["brand"]
     assert (brand.precision(), brand.recall()) == (1.0, 1.0)
+
+
+def test_score_command_reads_a_predictions_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps(
+            {"id": "1", "text": "£5", "labels": [{"category": "amount", "start": 0, "end": 2}]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    predictions = tmp_path / "pred.jsonl"
+    predictions.write_text(json.dumps({"id": "1", "labels": []}) + "\n", encoding="utf-8")
+    assert main(["score", "--gold", str(gold), "--predictions", str(predictions)]) == 0
+    assert "amount     1.000  0.000  0.000" in capsys.readouterr().out
+
+
+def test_scan_reports_invalid_lists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "brand.yaml").write_text("terms: ['be*t']\n", encoding="utf-8")
+    assert main(["scan", "--lists", str(tmp_path)]) == 2
+    assert "does not compile" in capsys.readouterr().err
