@@ -226,9 +226,9 @@ def keep_candidate(
     before = text[max(0, start - 40) : start]
     after = text[end : end + 30]
     if rule == "slang_ctx":
-        return bool(g.money_before.search(before) or g.money_after.search(after))
+        return bool(g.money_after.match(after) or g.money_before.search(before))
     if rule == "digits_mult":
-        return not (g.not_money_before_k.search(before) or g.not_money_after_k.search(after))
+        return not (g.not_money_after_k.match(after) or g.not_money_before_k.search(before))
     if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
         return "weight" not in flags
     if rule in ("odds_fraction", "odds_to", "odds_dash"):
@@ -240,22 +240,26 @@ def keep_odds(
     rule: str, span: str, before: str, after: str, g: AmountGuards, flags: Set[str]
 ) -> bool:
     """Odds rule: a ladder price or a betting context, never a date, rating or puzzle score."""
-    if g.date_before.search(before):
+    if not accept_odds(rule, span, before, after, g, flags):
         return False
-    numbers = NUMBERS.findall(span)
-    price = f"{int(numbers[0])}/{int(numbers[1])}"
-    context = bool(g.odds_before.search(before) or g.odds_after.search(after))
+    return not g.date_before.search(before)  # "on 5/2" is a date, whatever the price
+
+
+def accept_odds(
+    rule: str, span: str, before: str, after: str, g: AmountGuards, flags: Set[str]
+) -> bool:
+    """The positive half of the odds rule; the cheapest checks run first."""
     if rule == "odds_dash":
         # "won 3-1 on saturday" is a score: a dash needs a price word, not just "on"
-        return bool(g.odds_before.search(before) or g.odds_after_strong.search(after))
+        return bool(g.odds_after_strong.match(after) or g.odds_before.search(before))
+    numbers = NUMBERS.findall(span)
+    price = f"{int(numbers[0])}/{int(numbers[1])}"
     if rule == "odds_to":
         # "met at 10 to 1" is a time: without a betting word nearby, a preposition rules it out
-        if (
-            g.odds_after_strong.search(after)
-            or g.money_before_wide.search(before)
-            or "odds" in flags
-        ):
+        if "odds" in flags or g.odds_after_strong.match(after):
+            return True
+        if g.money_before_wide.search(before):
             return True
         plain = price in g.ladder and price.endswith("/1") and price != "1/1"
         return plain and not g.time_before.search(before)
-    return context or price in g.ladder
+    return price in g.ladder or bool(g.odds_after.match(after) or g.odds_before.search(before))

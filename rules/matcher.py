@@ -46,6 +46,9 @@ ENGINE_VERSION = "1"
 MASK_CHAR = "\u2587"
 PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
 DIGIT_OR_SIGN = re.compile(r"[0-9£$€]")
+# Anything that needs more than the main automaton pass: a digit or sign (amounts), @ or $
+# (symbol leetspeak), or a single letter between separators (spaced-out words).
+SPECIAL = re.compile(r"[0-9£$€@]|[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
 GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
 NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
 NUMBER_CHARS = frozenset("0123456789,. ")
@@ -154,55 +157,34 @@ class Matcher:
         An exception cancels only the hits of its category that it overlaps; of overlapping hits
         the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
         base = normalise(text)
+        btext = base.text
+        folded = fold_text_leet(btext)
+        raw = list(self._automaton.iter(folded))
+        special = SPECIAL.search(btext)
+        if not raw and special is None:
+            return []  # the common case: no listed word, no digit, sign or spaced letters
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
         flags: set[str] = set()
-        self._scan_terms(fold_text_leet(base.text), base, found, excepted, money_words, flags)
-        if "@" in base.text or "$" in base.text:
-            folded = fold_text_leet(base.text, symbols=True)
-            self._scan_terms(folded, base, found, excepted, None, flags)
-        if has_spaced_run(base.text):
-            joined = join_spaced(base)
+        collect_terms(raw, folded, base, found, excepted, money_words, flags)
+        if special is not None:
+            if "@" in btext or "$" in btext:
+                folded = fold_text_leet(btext, symbols=True)
+                raw = list(self._automaton.iter(folded))
+                collect_terms(raw, folded, base, found, excepted, None, flags)
+            joined = join_spaced(base) if has_spaced_run(btext) else None
             if joined is not None:
-                self._scan_terms(fold_text_leet(joined.text), joined, found, excepted, None, flags)
-        if money_words or DIGIT_OR_SIGN.search(base.text):
+                folded = fold_text_leet(joined.text)
+                raw = list(self._automaton.iter(folded))
+                collect_terms(raw, folded, joined, found, excepted, None, flags)
+        if money_words or (special is not None and DIGIT_OR_SIGN.search(btext)):
             self._scan_amounts(base, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
             found = resolve_overlaps(found)
         return [to_hit(c, text) for c in found]
-
-    def _scan_terms(
-        self,
-        folded: str,
-        view: View,
-        found: list[Candidate],
-        excepted: list[Candidate],
-        money_words: list[tuple[int, int]] | None,
-        flags: set[str],
-    ) -> None:
-        """Collect term and exception candidates from one view, and where money words sit."""
-        size = len(folded)
-        for last, (length, rules) in self._automaton.iter(folded):
-            end = last + 1
-            start = end - length
-            open_start = start == 0 or not folded[start - 1].isalnum()
-            open_end = end == size or not folded[end].isalnum()
-            for rule in rules:
-                if (rule.word_start and not open_start) or (rule.word_end and not open_end):
-                    continue
-                if rule.category == HINT:
-                    if money_words is not None:
-                        money_words.append((start, end))
-                    continue
-                if rule.category in GUARD_LISTS:
-                    flags.add(rule.category)
-                    continue
-                o_start, o_end = view.to_original(*widen(folded, start, end, rule))
-                target = excepted if rule.exception else found
-                target.append(Candidate(rule.category, o_start, o_end, rule.rule))
 
     def _scan_amounts(
         self,
@@ -256,6 +238,38 @@ def find_numeric(grammar: Grammar, text: str) -> list[regex.Match[str]]:
                 break
             m = None
     return matches
+
+
+def collect_terms(
+    raw: list[tuple[int, tuple[int, tuple[TermRule, ...]]]],
+    folded: str,
+    view: View,
+    found: list[Candidate],
+    excepted: list[Candidate],
+    money_words: list[tuple[int, int]] | None,
+    flags: set[str],
+) -> None:
+    """Turn automaton matches on one view into term and exception candidates (in original
+    offsets), note where money words sit and which guard lists occur."""
+    size = len(folded)
+    for last, (length, rules) in raw:
+        end = last + 1
+        start = end - length
+        open_start = start == 0 or not folded[start - 1].isalnum()
+        open_end = end == size or not folded[end].isalnum()
+        for rule in rules:
+            if (rule.word_start and not open_start) or (rule.word_end and not open_end):
+                continue
+            if rule.category == HINT:
+                if money_words is not None:
+                    money_words.append((start, end))
+                continue
+            if rule.category in GUARD_LISTS:
+                flags.add(rule.category)
+                continue
+            o_start, o_end = view.to_original(*widen(folded, start, end, rule))
+            target = excepted if rule.exception else found
+            target.append(Candidate(rule.category, o_start, o_end, rule.rule))
 
 
 def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
