@@ -45,7 +45,6 @@ Category = Literal["amount", "brand", "venue"]
 ENGINE_VERSION = "1"
 MASK_CHAR = "\u2587"
 PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
-DIGIT_OR_SIGN = re.compile(r"[0-9£$€]")
 # Anything that needs more than the main automaton pass: a digit or sign (amounts), @ or $
 # (symbol leetspeak), or a single letter between separators (spaced-out words).
 SPECIAL = re.compile(r"[0-9£$€@]|[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
@@ -178,8 +177,9 @@ class Matcher:
                 folded = fold_text_leet(joined.text)
                 raw = list(self._automaton.iter(folded))
                 collect_terms(raw, folded, joined, found, excepted, None, flags)
-        if money_words or (special is not None and DIGIT_OR_SIGN.search(btext)):
-            self._scan_amounts(base, money_words, flags, found)
+        numeric_from = -1 if special is None else special.start()
+        if money_words or numeric_from >= 0:
+            self._scan_amounts(base, numeric_from, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -189,14 +189,16 @@ class Matcher:
     def _scan_amounts(
         self,
         base: View,
+        numeric_from: int,
         money_words: list[tuple[int, int]],
         flags: set[str],
         found: list[Candidate],
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones near each
-        numeric hint, worded ones backwards from each money word."""
+        numeric hint at or after `numeric_from` (-1: none possible), worded ones backwards from
+        each money word."""
         text = base.text
-        matches = find_numeric(self._grammar, text) if DIGIT_OR_SIGN.search(text) else []
+        matches = find_numeric(self._grammar, text, numeric_from) if numeric_from >= 0 else []
         for start, end in money_words:
             # a right-to-left match is anchored at `end`: one attempt, not one per position
             m = self._grammar.worded.match(text, max(0, start - 80), end)
@@ -210,13 +212,13 @@ class Matcher:
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
 
 
-def find_numeric(grammar: Grammar, text: str) -> list[regex.Match[str]]:
+def find_numeric(grammar: Grammar, text: str, pos: int = 0) -> list[regex.Match[str]]:
     """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
     the hit's kind calls for, first anchored where its number begins, else searched from there
     up to the hit."""
     matches: list[regex.Match[str]] = []
     done = 0
-    for hint in grammar.numeric_hint.finditer(text):
+    for hint in grammar.numeric_hint.finditer(text, pos):
         if hint.end() <= done:
             continue
         start = max(done, hint.start())

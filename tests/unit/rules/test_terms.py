@@ -96,6 +96,13 @@ EVASIONS = [
     ("down the Mecca every friday", "brand", "the Mecca"),
     ("Crayford on a tuesday", "venue", "Crayford"),
     ("the dogs at Romford dogs", "venue", "the dogs"),
+    ("b3t365 account", "brand", "b3t365"),
+    ("888 poker", "brand", "888 poker"),
+    ("3 2 r e d", "brand", "3 2 r e d"),
+    ("w-i-l-l-i-a-m h-i-l-l", "brand", "w-i-l-l-i-a-m h-i-l-l"),
+    ("L A D B R O K E S", "brand", "L A D B R O K E S"),
+    ("the Tote", "brand", "the Tote"),
+    ("played the machines in the pub", "venue", "machines in the pub"),
 ]
 
 
@@ -151,6 +158,11 @@ def test_evasion_is_caught(text: str, category: str, span: str) -> None:
         "the acca never came in",
         "hill walking is my thing",
         "william came round for tea",
+        "the machines at work keep breaking",
+        "totes amazing news",
+        "c o r a l reef photos",
+        "paddy fields",
+        "my nan's coral necklace, coral and gold",
     ],
 )
 def test_other_senses_are_not_flagged(text: str) -> None:
