@@ -1,0 +1,265 @@
+"""The amount grammar: sums of money and betting odds, built from the amount list's vocabulary.
+
+One `regex` pattern with a named group per rule finds candidates in the base view; guards that
+need the surrounding words (weights, runs, dates, ratings, slang that needs a betting context)
+are checked on the candidate afterwards. Idioms are exceptions in amount.yaml, cancelled by the
+matcher like every other exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
+
+import regex
+
+from rules.lexicon import AmountRules, Entry
+
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+]
+
+# Words that follow odds but also follow match scores ("won 3-1 on saturday").
+WEAK_ODDS = frozenset({"on", "odds", "price", "double", "treble"})
+
+NUMBERS = re.compile(r"\d+")
+
+RULE_NAMES = {
+    "sign": "currency sign and number",
+    "sign_after": "number and currency sign",
+    "digits_unit": "number and money word",
+    "digits_mult": "number and multiplier (k, grand)",
+    "words_unit": "number words and money word",
+    "plural_unit": "hundreds/thousands of money word",
+    "slang": "money slang",
+    "slang_qty": "quantity and money slang",
+    "slang_ctx": "money slang in a betting context",
+    "odds_fraction": "fractional odds",
+    "odds_to": "odds as 'N to M'",
+    "odds_dash": "odds as 'N-M' in a betting context",
+    "odds_word": "odds word",
+}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Build a longest-first regex alternation in which spaces match any run of whitespace."""
+    unique = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
+    parts = [regex.escape(w).replace(r"\ ", r"\s+") for w in unique]
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def patterns_of(entries: Iterable[Entry]) -> list[str]:
+    """Flatten entries to their patterns."""
+    return [p for e in entries for p in e.patterns()]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The amount grammar in two parts, so that most messages skip most of it.
+
+    `numeric` alternatives all start at a digit or currency sign; `numeric_hint` is a cheap
+    prefilter whose named group (sign, unit, odds) picks the part of `numeric` worth trying.
+    `worded` alternatives all end in a money word (quid, grand, tenner, evens...): it is
+    compiled to match right to left, and the matcher matches it backwards from each money word
+    it found, never over the whole text."""
+
+    numeric: regex.Pattern[str]
+    worded: regex.Pattern[str]
+    numeric_hint: re.Pattern[str]
+    numeric_by_hint: Mapping[str, regex.Pattern[str]]
+
+
+def build_grammar(rules: AmountRules) -> Grammar:
+    """Compile the amount grammar from the lexicon's amount vocabulary."""
+    units = alternation(patterns_of(rules.entry_list("units")))
+    mults = alternation(patterns_of(rules.entry_list("multipliers")))
+    slang = alternation(patterns_of(rules.entry_list("slang")))
+    bare_mults = alternation(
+        patterns_of(e for e in rules.entry_list("multipliers") if e.term in ("k", "grand"))
+    )
+    slang_qty = alternation(patterns_of(rules.entry_list("slang_needing_quantity")))
+    slang_ctx = alternation(patterns_of(rules.entry_list("slang_needing_context")))
+    odds_words = alternation(patterns_of(rules.entry_list("odds_words")))
+    nw = alternation(NUMBER_WORDS)
+    digits = r"(?:\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d(?:\ \d){1,6}(?!\d))"
+    words = rf"(?:(?:a|an)\s+)?{nw}(?:(?:\s+and\s+|[\s-]+){nw})*"
+    vague = r"(?:(?:a\s+)?(?:few|couple(?:\s+of)?|several)(?:\s+(?:hundred|thousand|million))?)"
+    # Right-to-left matching takes the first alternative that fits, so the longer ones go first.
+    qty = rf"(?:{vague}|{words}|{digits}|a|an|one)"
+    lead = r"(?<![\w£$€.,/])"
+    tail = r"(?![\w£$€])"
+    numeric_parts = {
+        "sign": [
+            rf"(?P<sign>[£$€]\s?{digits}(?:\s?{mults}{tail})?(?:\s?{units}{tail})?)",
+            rf"(?P<sign_after>{lead}{digits}\s?[£$€])",
+        ],
+        "unit": [
+            rf"(?P<digits_unit>{lead}{digits}\s?(?:{mults}\s?)?{units}{tail})",
+            rf"(?P<digits_mult>{lead}{digits}\s?{bare_mults}{tail})",
+        ],
+        "odds": [
+            r"(?P<odds_fraction>(?<![\w/.,:])\d{1,3}/\d{1,3}(?![\w/]|[.,]\d))",
+            r"(?P<odds_to>(?<![\w/.,:])\d{1,3}\s+to\s+\d{1,3}(?![\w/:.]))",
+            r"(?P<odds_dash>(?<![\w/.,:-])\d{1,3}-\d{1,3}(?![\w/:-]))",
+        ],
+    }
+    numeric = "|".join(p for parts in numeric_parts.values() for p in parts)
+    worded = "|".join(
+        [
+            rf"(?P<words_unit>{lead}(?:{vague}|{words})\s+(?:{mults}\s+)?(?:{units}|{mults}){tail})",
+            rf"(?P<plural_unit>{lead}(?:hundreds|thousands|millions)\s+(?:of\s+)?{units}{tail})",
+            rf"(?P<slang>{lead}(?:{qty}\s+(?:(?:cheeky|quick|sneaky|crafty|measly|few)\s+)?)?"
+            rf"{slang}{tail})",
+            rf"(?P<slang_qty>{lead}{qty}\s+{slang_qty}{tail})",
+            rf"(?P<slang_ctx>{lead}{qty}\s+{slang_ctx}{tail})",
+            rf"(?P<odds_word>{lead}{odds_words}{tail})",
+        ]
+    )
+    # Every numeric amount has a currency sign, or a digit right before a money word or
+    # multiplier, or two numbers joined by "/", "-" or "to": most digits in chat have none.
+    # (stdlib re: a leading character class makes its scan cheap, and this runs on every
+    # message with a digit)
+    numeric_hint = (
+        rf"(?P<sign>[£$€])|[0-9](?:(?P<unit>\s?(?:{mults}|{units})(?!\w))"
+        rf"|(?P<odds>\s*(?:/|-|to\s)\s*(?=[0-9])))"
+    )
+    return Grammar(
+        regex.compile(rf"(?=[\d£$€])(?:{numeric})"),
+        regex.compile(rf"(?r)(?:{worded})"),
+        re.compile(numeric_hint),
+        {kind: regex.compile("|".join(parts)) for kind, parts in numeric_parts.items()},
+    )
+
+
+@dataclass(frozen=True)
+class AmountGuards:
+    """Context checks applied to grammar candidates, each compiled once."""
+
+    money_before: regex.Pattern[str]
+    money_before_wide: regex.Pattern[str]
+    money_after: regex.Pattern[str]
+    odds_before: regex.Pattern[str]
+    odds_after: regex.Pattern[str]
+    odds_after_strong: regex.Pattern[str]
+    not_money_before_k: regex.Pattern[str]
+    not_money_after_k: regex.Pattern[str]
+    date_before: regex.Pattern[str]
+    time_before: regex.Pattern[str]
+    ladder: frozenset[str]
+    pounds_words: frozenset[str]
+
+
+def compile_backwards(pattern: str) -> regex.Pattern[str]:
+    """Compile a `...$`-anchored guard to match right to left: one attempt instead of many."""
+    return regex.compile(rf"(?r){pattern}")
+
+
+def build_guards(rules: AmountRules) -> AmountGuards:
+    """Compile the context guards from the amount vocabulary."""
+    w = rules.word_list
+    pounds = next((e for e in rules.entry_list("units") if e.term == "pounds"), Entry("pounds"))
+    return AmountGuards(
+        money_before=compile_backwards(
+            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+)?$"
+        ),
+        money_before_wide=compile_backwards(
+            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+){{0,2}}$"
+        ),
+        money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
+        odds_before=compile_backwards(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
+        odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
+        odds_after_strong=regex.compile(
+            rf"^\W*{alternation(x for x in w('odds_context_after') if x not in WEAK_ODDS)}(?!\w)"
+        ),
+        not_money_before_k=compile_backwards(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
+        not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
+        date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
+        time_before=compile_backwards(rf"(?<!\w){alternation(w('time_words_before'))}\W+$"),
+        ladder=frozenset(w("odds_ladder")),
+        pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
+    )
+
+
+def keep_candidate(
+    rule: str, span: str, text: str, start: int, end: int, g: AmountGuards, flags: Set[str]
+) -> bool:
+    """Apply the not-money guards to one grammar candidate in the base view `text`. `flags`
+    says which guard word lists ("weight", "rating", "odds") occur anywhere in the message.
+
+    - slang that doubles as an ordinary word (pony, score, ton...) needs a betting context
+    - k after a run/walk verb or before run/steps/tv words is a distance or a resolution
+    - pounds with weight words in the message are body weight
+    - odds need a ladder price or an odds context, and never follow a date word or a rating
+    """
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    if rule == "slang_ctx":
+        return bool(g.money_after.match(after) or g.money_before.search(before))
+    if rule == "digits_mult":
+        return not (g.not_money_after_k.match(after) or g.not_money_before_k.search(before))
+    if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
+        return "weight" not in flags
+    if rule in ("odds_fraction", "odds_to", "odds_dash"):
+        return "rating" not in flags and keep_odds(rule, span, before, after, g, flags)
+    return True
+
+
+def keep_odds(
+    rule: str, span: str, before: str, after: str, g: AmountGuards, flags: Set[str]
+) -> bool:
+    """Odds rule: a ladder price or a betting context, never a date, rating or puzzle score."""
+    if not accept_odds(rule, span, before, after, g, flags):
+        return False
+    return not g.date_before.search(before)  # "on 5/2" is a date, whatever the price
+
+
+def accept_odds(
+    rule: str, span: str, before: str, after: str, g: AmountGuards, flags: Set[str]
+) -> bool:
+    """The positive half of the odds rule; the cheapest checks run first."""
+    if rule == "odds_dash":
+        # "won 3-1 on saturday" is a score: a dash needs a price word, not just "on"
+        return bool(g.odds_after_strong.match(after) or g.odds_before.search(before))
+    numbers = NUMBERS.findall(span)
+    price = f"{int(numbers[0])}/{int(numbers[1])}"
+    if rule == "odds_to":
+        # "met at 10 to 1" is a time: without a betting word nearby, a preposition rules it out
+        if "odds" in flags or g.odds_after_strong.match(after):
+            return True
+        if g.money_before_wide.search(before):
+            return True
+        plain = price in g.ladder and price.endswith("/1") and price != "1/1"
+        return plain and not g.time_before.search(before)
+    return price in g.ladder or bool(g.odds_after.match(after) or g.odds_before.search(before))

@@ -1,0 +1,334 @@
+"""Compile a lexicon once into a Matcher; scan chat messages into hits on the original text.
+
+Terms (brand, venue) and every exception phrase live in one Aho-Corasick automaton keyed by their
+leet-folded form, scanned over the leet view and, when the message has spaced-out letters, over
+the joined view. Amounts come from the regex grammar in rules.amount over the base view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+import ahocorasick
+import regex
+
+from rules.amount import (
+    RULE_NAMES,
+    AmountGuards,
+    Grammar,
+    build_grammar,
+    build_guards,
+    keep_candidate,
+)
+from rules.lexicon import (
+    AMOUNT_ENTRY_FIELDS,
+    TERM_CATEGORIES,
+    Lexicon,
+    default_lexicon,
+    lexicon_to_dict,
+)
+from rules.normalise import (
+    View,
+    fold_term,
+    fold_text_leet,
+    has_spaced_run,
+    join_spaced,
+    normalise,
+)
+
+Category = Literal["amount", "brand", "venue"]
+ENGINE_VERSION = "1"
+MASK_CHAR = "\u2587"
+PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
+# Anything that needs more than the main automaton pass: a digit or sign (amounts), @ or $
+# (symbol leetspeak), or a single letter between separators (spaced-out words).
+SPECIAL = re.compile(r"[0-9£$€@]|[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
+GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
+NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
+NUMBER_CHARS = frozenset("0123456789,. ")
+HINT = "hint"  # money words that wake the worded amount grammar
+GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter anywhere in a message
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One trigger: `start`/`end` are str indices into the original message, end exclusive."""
+
+    category: Category
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class TermRule:
+    """What an automaton key stands for: a term or exception of a category, or an amount hint."""
+
+    category: str
+    rule: str
+    word_start: bool
+    word_end: bool
+    exception: bool = False
+
+
+class Candidate(NamedTuple):
+    """A hit or exception span in original offsets, before exceptions and overlaps are settled."""
+
+    category: str
+    start: int
+    end: int
+    rule: str
+
+
+def split_wildcards(pattern: str) -> tuple[str, bool, bool]:
+    """Return the core text and whether its start and end must fall on word boundaries.
+
+    `term` is whole-word, `term*` a prefix, `*term` a suffix, `*term*` anywhere."""
+    text = pattern.strip()
+    return text.strip("*"), not text.startswith("*"), not text.endswith("*")
+
+
+def describe(term: str, pattern: str) -> str:
+    """Name the rule shown in the admin's 'try a message' box."""
+    return term if pattern == term else f"{term} (as {pattern})"
+
+
+def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
+    """Index every term, exception and amount hint word under its leet-folded key."""
+    keyed: dict[str, list[TermRule]] = {}
+
+    def add(pattern: str, rule: TermRule) -> None:
+        core, word_start, word_end = split_wildcards(pattern)
+        key = fold_term(core)
+        if key:
+            keyed.setdefault(key, []).append(
+                TermRule(rule.category, rule.rule, word_start, word_end, rule.exception)
+            )
+
+    for category in TERM_CATEGORIES:
+        terms = lex.term_list(category)
+        for entry in terms.entries:
+            for pattern in entry.patterns():
+                add(pattern, TermRule(category, describe(entry.term, pattern), True, True))
+        for phrase in terms.exceptions:
+            add(phrase, TermRule(category, phrase, True, True, exception=True))
+    for phrase in lex.amount.exceptions:
+        add(phrase, TermRule("amount", phrase, True, True, exception=True))
+    for name in AMOUNT_ENTRY_FIELDS:
+        for entry in lex.amount.entry_list(name):
+            for pattern in entry.patterns():
+                if len(pattern) > 1:
+                    add(pattern, TermRule(HINT, pattern, True, True))
+    for guard in GUARD_LISTS:
+        for word in lex.amount.word_list(GUARD_FIELDS[guard]):
+            add(word, TermRule(guard, word, True, True))
+    automaton = ahocorasick.Automaton()
+    for key, rules in keyed.items():
+        automaton.add_word(key, (len(key), tuple(rules)))
+    automaton.make_automaton()
+    return automaton
+
+
+def fingerprint(lex: Lexicon) -> str:
+    """Hash the lexicon's content (and the engine version) into the matcher's version string."""
+    blob = json.dumps([ENGINE_VERSION, lexicon_to_dict(lex)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+class Matcher:
+    """A compiled lexicon. Immutable once built; safe to share between requests."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.version: str = fingerprint(lex)
+        self._automaton = build_automaton(lex)
+        self._grammar = build_grammar(lex.amount)
+        self._guards: AmountGuards = build_guards(lex.amount)
+
+    def scan(self, text: str) -> list[Hit]:
+        """Return the triggers in a message, sorted by start, never overlapping.
+
+        An exception cancels only the hits of its category that it overlaps; of overlapping hits
+        the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
+        base = normalise(text)
+        btext = base.text
+        folded = fold_text_leet(btext)
+        raw = list(self._automaton.iter(folded))
+        special = SPECIAL.search(btext)
+        if not raw and special is None:
+            return []  # the common case: no listed word, no digit, sign or spaced letters
+        found: list[Candidate] = []
+        excepted: list[Candidate] = []
+        money_words: list[tuple[int, int]] = []
+        flags: set[str] = set()
+        collect_terms(raw, folded, base, found, excepted, money_words, flags)
+        if special is not None:
+            if "@" in btext or "$" in btext:
+                folded = fold_text_leet(btext, symbols=True)
+                raw = list(self._automaton.iter(folded))
+                collect_terms(raw, folded, base, found, excepted, None, flags)
+            joined = join_spaced(base) if has_spaced_run(btext) else None
+            if joined is not None:
+                folded = fold_text_leet(joined.text)
+                raw = list(self._automaton.iter(folded))
+                collect_terms(raw, folded, joined, found, excepted, None, flags)
+        numeric_from = -1 if special is None else special.start()
+        if money_words or numeric_from >= 0:
+            self._scan_amounts(base, numeric_from, money_words, flags, found)
+        if excepted:
+            found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
+        if len(found) > 1:
+            found = resolve_overlaps(found)
+        return [to_hit(c, text) for c in found]
+
+    def _scan_amounts(
+        self,
+        base: View,
+        numeric_from: int,
+        money_words: list[tuple[int, int]],
+        flags: set[str],
+        found: list[Candidate],
+    ) -> None:
+        """Collect amount candidates that survive the not-money guards: numeric ones near each
+        numeric hint at or after `numeric_from` (-1: none possible), worded ones backwards from
+        each money word."""
+        text = base.text
+        matches = find_numeric(self._grammar, text, numeric_from) if numeric_from >= 0 else []
+        for start, end in money_words:
+            # a right-to-left match is anchored at `end`: one attempt, not one per position
+            m = self._grammar.worded.match(text, max(0, start - 80), end)
+            if m is not None:
+                matches.append(m)
+        for m in matches:
+            rule = m.lastgroup or "amount"
+            start, end = m.span()
+            if keep_candidate(rule, m.group(), text, start, end, self._guards, flags):
+                o_start, o_end = base.to_original(start, end)
+                found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+
+
+def find_numeric(grammar: Grammar, text: str, pos: int = 0) -> list[regex.Match[str]]:
+    """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
+    the hit's kind calls for, first anchored where its number begins, else searched from there
+    up to the hit."""
+    matches: list[regex.Match[str]] = []
+    done = 0
+    for hint in grammar.numeric_hint.finditer(text, pos):
+        if hint.end() <= done:
+            continue
+        start = max(done, hint.start())
+        floor = max(done, start - NUMBER_REACH)
+        while start > floor and text[start - 1] in NUMBER_CHARS:
+            start -= 1
+        while start < hint.start() and text[start] == " ":
+            start += 1
+        pattern = grammar.numeric_by_hint[hint.lastgroup or "sign"]
+        # the amount almost always starts where its number does: try that position first
+        m = pattern.match(text, start)
+        while True:
+            m = m or pattern.search(text, start)
+            if m is None or m.start() >= hint.end():
+                break  # nothing of this kind here; a later hint will find what lies beyond
+            matches.append(m)
+            done = start = m.end()
+            if m.end() >= hint.end():
+                break
+            m = None
+    return matches
+
+
+def collect_terms(
+    raw: list[tuple[int, tuple[int, tuple[TermRule, ...]]]],
+    folded: str,
+    view: View,
+    found: list[Candidate],
+    excepted: list[Candidate],
+    money_words: list[tuple[int, int]] | None,
+    flags: set[str],
+) -> None:
+    """Turn automaton matches on one view into term and exception candidates (in original
+    offsets), note where money words sit and which guard lists occur."""
+    size = len(folded)
+    for last, (length, rules) in raw:
+        end = last + 1
+        start = end - length
+        open_start = start == 0 or not folded[start - 1].isalnum()
+        open_end = end == size or not folded[end].isalnum()
+        for rule in rules:
+            if (rule.word_start and not open_start) or (rule.word_end and not open_end):
+                continue
+            if rule.category == HINT:
+                if money_words is not None:
+                    money_words.append((start, end))
+                continue
+            if rule.category in GUARD_LISTS:
+                flags.add(rule.category)
+                continue
+            o_start, o_end = view.to_original(*widen(folded, start, end, rule))
+            target = excepted if rule.exception else found
+            target.append(Candidate(rule.category, o_start, o_end, rule.rule))
+
+
+def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
+    """Stretch a wildcard hit to the whole word it sits in (`spin*` flags all of `spinning`)."""
+    if not rule.word_end:
+        while end < len(folded) and folded[end].isalnum():
+            end += 1
+    if not rule.word_start:
+        while start > 0 and folded[start - 1].isalnum():
+            start -= 1
+    return start, end
+
+
+def overlaps_same(hit: Candidate, exception: Candidate) -> bool:
+    """An exception cancels a hit of its own category that it overlaps by a character."""
+    return (
+        hit.category == exception.category
+        and hit.start < exception.end
+        and exception.start < hit.end
+    )
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping spans (brand before venue before amount on ties)."""
+    ordered = sorted(
+        set(candidates), key=lambda c: (c.start - c.end, PRIORITY.get(c.category, 9), c.start)
+    )
+    kept: list[Candidate] = []
+    for cand in ordered:
+        if all(cand.end <= k.start or k.end <= cand.start for k in kept):
+            kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def to_hit(cand: Candidate, text: str) -> Hit:
+    """Turn a settled candidate into a public Hit carrying the original text of its span."""
+    category: Category = (
+        "brand" if cand.category == "brand" else ("venue" if cand.category == "venue" else "amount")
+    )
+    return Hit(category, cand.start, cand.end, text[cand.start : cand.end], cand.rule)
+
+
+def compile_matcher(lexicon: Lexicon) -> Matcher:
+    """Compile a lexicon once; keep one matcher per lexicon version and swap it atomically."""
+    return Matcher(lexicon)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    """Return the matcher for the shipped lists (compiled once per process)."""
+    return compile_matcher(default_lexicon())
+
+
+def mask(text: str, hits: list[Hit]) -> str:
+    """Replace every hit span with as many '▇' as it has characters; the rest stays as typed."""
+    chars = list(text)
+    for hit in hits:
+        for index in range(max(0, hit.start), min(len(chars), hit.end)):
+            chars[index] = MASK_CHAR
+    return "".join(chars)
