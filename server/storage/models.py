@@ -147,3 +147,19 @@ class AuditEntry(Base):
     target_id: Mapped[str | None] = mapped_column(String(32))
     group_id: Mapped[str | None] = mapped_column(String(32), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TriggerListVersion(Base):
+    """One saved version of the trigger word lists: scope "global" holds the whole lexicon,
+    scope = a group id holds that group's additions, removals and exceptions. Never updated:
+    a revert writes a new version with the old data."""
+
+    __tablename__ = "trigger_list_versions"
+    __table_args__ = (UniqueConstraint("scope", "number"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    scope: Mapped[str] = mapped_column(String(32), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
