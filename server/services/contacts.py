@@ -227,11 +227,11 @@ async def rotate_contacts(db: AsyncSession, settings: Settings, actor_id: str | 
             try:
                 contact.ciphertext = cipher.rotate(contact.ciphertext.encode()).decode()
             except InvalidToken as exc:
+                stuck = f"contact {contact.id} (key {contact.key_fingerprint})"
                 await db.rollback()
                 raise ApiError(
                     "contact_key_missing",
-                    f"no configured key decrypts contact {contact.id} "
-                    f"(key {contact.key_fingerprint}); keep the old key in CONTACT_KEYS",
+                    f"no configured key decrypts {stuck}; keep the old key in CONTACT_KEYS",
                     500,
                 ) from exc
             contact.key_fingerprint = fingerprint
