@@ -163,3 +163,47 @@ class TriggerListVersion(Base):
     summary: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SafeguardingContact(Base):
+    """A peer's safeguarding contact details, encrypted at rest (see server/services/contacts.py).
+
+    ``ciphertext`` is a Fernet token of a JSON object {phone, email, region}; ``key_fingerprint``
+    names the key that encrypted it, so key rotation can tell which rows still need re-encrypting.
+    """
+
+    __tablename__ = "safeguarding_contacts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), unique=True
+    )
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    key_fingerprint: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Incident(Base):
+    """Something a facilitator may need to follow up: pseudonyms only, never chat text.
+
+    ``pseudonyms[i]`` is the pseudonym of ``member_ids[i]`` at the time; ``member_ids`` lets an
+    erasure scrub the right entries. ``actions`` is a list of {at, by, what}; ``rule`` is
+    {index, text} of the ground rule a breach was against.
+    """
+
+    __tablename__ = "incidents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    pseudonyms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    member_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    note_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note_at: Mapped[datetime | None] = mapped_column()

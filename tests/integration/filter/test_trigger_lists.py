@@ -53,14 +53,14 @@ async def test_global_save_adds_a_term_and_history_diff_and_revert_follow(db: An
     lists = TriggerLists(db, InProcessBus())
     data = await lists.global_data()
     assert not (await lists.matcher_for_group(None)).scan("my zorblax habit")
-    data["brand"]["entries"].append({"term": "zorblax", "aliases": ["zorb1ax"]})
+    data["brand"]["terms"].append({"term": "zorblax", "aliases": ["zorb1ax"]})
     saved = await lists.save(GLOBAL, data, None, "add zorblax")
     assert saved.number == 1
     hits = (await lists.matcher_for_group(None)).scan("my Zorblax habit")
     assert [(h.category, h.text) for h in hits] == [("brand", "Zorblax")]
 
     diff = await lists.diff(GLOBAL, 0, 1)
-    assert "entries: zorblax" in diff["brand"]["added"]
+    assert "terms: zorblax" in diff["brand"]["added"]
     history = await lists.history(GLOBAL)
     assert [v["summary"] for v in history] == ["add zorblax"]
 
@@ -77,7 +77,7 @@ async def test_global_save_adds_a_term_and_history_diff_and_revert_follow(db: An
 async def test_bad_lists_are_refused_and_nothing_is_saved(db: Any, bad_term: str) -> None:
     lists = TriggerLists(db, InProcessBus())
     data = await lists.global_data()
-    data["brand"]["entries"].append({"term": bad_term})
+    data["brand"]["terms"].append({"term": bad_term})
     with pytest.raises(ApiError) as raised:
         await lists.save(GLOBAL, data, None)
     assert raised.value.code == "invalid_lists"
@@ -88,7 +88,7 @@ async def test_bad_lists_are_refused_and_nothing_is_saved(db: Any, bad_term: str
 async def test_more_than_5000_terms_is_refused(db: Any) -> None:
     lists = TriggerLists(db, InProcessBus())
     data = await lists.global_data()
-    data["venue"]["entries"] = [{"term": f"venue{i}"} for i in range(5001)]
+    data["venue"]["terms"] = [{"term": f"venue{i}"} for i in range(5001)]
     with pytest.raises(ApiError):
         await lists.save(GLOBAL, data, None)
     assert await _count_versions(db) == 0
@@ -127,7 +127,7 @@ async def test_a_save_reaches_another_process_over_redis(db: Any, require_redis:
         swapped = asyncio.Event()
         bus_b.subscribe("trigger_lists", lambda _m: _set(swapped))
         data = await writer.global_data()
-        data["brand"]["entries"].append({"term": term})
+        data["brand"]["terms"].append({"term": term})
         await writer.save(GLOBAL, data, None)
         await asyncio.wait_for(swapped.wait(), timeout=2.0)
         hits = (await reader.matcher_for_group(None)).scan(f"at {term} again")
