@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from server.storage.db import create_engine, migrate
 from server.storage.models import Base
@@ -24,4 +27,21 @@ async def test_migrations_match_models(database_url: str) -> None:
 
 async def test_migrating_twice_is_harmless(database_url: str) -> None:
     await migrate(database_url)
+    await migrate(database_url)
+
+
+async def test_every_migration_downgrades_and_upgrades_again(database_url: str) -> None:
+    from alembic import command
+
+    from server.storage.db import alembic_config
+
+    await migrate(database_url)
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "base")
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    finally:
+        await engine.dispose()
+    assert set(tables) <= {"alembic_version"}
     await migrate(database_url)
