@@ -2,6 +2,7 @@
 import { h, mount, field, focusHeading } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
+import { rememberGroup } from "./group_picker.js";
 import { AUDIENCES, FORMATS, MAX_CAPACITY, groupPayload, labelFor, facilitatorsOf } from "./state.js";
 
 const DEFAULT_RULES = [
@@ -104,8 +105,9 @@ function groupForm({ group, users, onSaved, onCancel }) {
         const { facilitator_ids: ids, ...fields } = payload;
         await adminApi.updateGroup(group.id, fields);
         await adminApi.setGroupFacilitators(group.id, ids);
+        rememberGroup(group.id);
       } else {
-        await adminApi.createGroup(payload);
+        rememberGroup((await adminApi.createGroup(payload)).id);
       }
       await onSaved();
     } catch (error) {

@@ -10,6 +10,10 @@ export const AUDIENCES = [
 export const FORMATS = [["drop_in", "Drop-in"], ["closed", "Closed group"]];
 export const MAX_CAPACITY = 14;
 
+/** The group a page opens on: the one with `rememberedId` if listed, else the first (or null). */
+export const pickGroup = (groups, rememberedId) =>
+  groups.find((g) => g.id === rememberedId) || groups[0] || null;
+
 export const labelFor = (pairs, value) => (pairs.find(([v]) => v === value) || [value, value])[1];
 
 export function groupPayload({ name, description, audience, format, capacity, rules, facilitatorIds }) {
