@@ -8,7 +8,6 @@ export const AUDIENCES = [
   ["people_who_gamble", "People who gamble"],
 ];
 export const FORMATS = [["drop_in", "Drop-in"], ["closed", "Closed group"]];
-export const MAX_CAPACITY = 14;
 
 /** The group a page opens on: the one with `rememberedId` if listed, else the first (or null). */
 export const pickGroup = (groups, rememberedId) =>
