@@ -66,7 +66,7 @@ function groupForm({ group, users, defaults, onSaved, onCancel }) {
     const input = h("input", { type: "text", id, value: text, maxlength: 300, class: "rule-input" });
     const li = h("li", { class: "row" },
       h("label", { for: id, class: "visually-hidden" }, "Ground rule"),
-      h("div", { style: "flex: 1; min-width: 12rem" }, input),
+      h("div", { class: "row-grow" }, input),
       h("button", { type: "button", class: "small secondary", "aria-label": "Move rule up", onclick: () => li.previousElementSibling && li.parentNode.insertBefore(li, li.previousElementSibling) }, "↑"),
       h("button", { type: "button", class: "small secondary", "aria-label": "Remove this rule", onclick: () => li.remove() }, "Remove"));
     rulesList.append(li);
