@@ -11,7 +11,7 @@ import { initialLobby, applyLobbyUpdated } from "../features/lobby/state.js";
 import { admit, decline, onLobbyUpdated } from "../features/lobby/socket.js";
 import { createLobbyPanel } from "../features/lobby/view.js";
 import { initialRoom, applySnapshot, applyParticipants } from "../features/room/state.js";
-import { removeParticipant, onSnapshot, onParticipants } from "../features/room/socket.js";
+import { removeParticipant, onParticipants } from "../features/room/socket.js";
 import { createParticipantsPanel } from "../features/room/view.js";
 import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
 import { sendChat, onChatMessage } from "../features/chat/socket.js";
@@ -108,10 +108,6 @@ export function openConsole(container, session) {
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);
-  });
-  onSnapshot(socket, (snapshot) => {
-    store.apply(slice("room", applySnapshot), snapshot);
-    store.apply(slice("chat", replaceFromSnapshot), snapshot);
   });
   onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));

@@ -13,7 +13,7 @@ import { peerScreenForStatus } from "../features/lobby/state.js";
 import { acceptRules, enterLobby, onAdmitted, onDeclined } from "../features/lobby/socket.js";
 import { renderRules, renderWaiting, renderLobbyClosed, renderDeclined } from "../features/lobby/view.js";
 import { initialRoom, applySnapshot, applyParticipants } from "../features/room/state.js";
-import { onSnapshot, onParticipants, onRemoved } from "../features/room/socket.js";
+import { onParticipants, onRemoved } from "../features/room/socket.js";
 import { createParticipantsPanel } from "../features/room/view.js";
 import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
 import { sendChat, onChatMessage } from "../features/chat/socket.js";
@@ -168,10 +168,6 @@ function connect(sessionId, memberToken) {
     showScreen("room", { message: payload.message });
   });
   onDeclined(socket, (payload) => showScreen("declined", { message: payload.message }));
-  onSnapshot(socket, (snapshot) => {
-    store.apply(slice("room", applySnapshot), snapshot);
-    store.apply(slice("chat", replaceFromSnapshot), snapshot);
-  });
   onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
   onRemoved(socket, () => {

@@ -81,6 +81,13 @@ async def create_group(request: web.Request) -> web.Response:
     return ok(group=group)
 
 
+# registered before /api/groups/{group_id}, which would otherwise take "defaults" for an id
+@routes.get("/api/groups/defaults")
+async def group_defaults(request: web.Request) -> web.Response:
+    await staff(request, admin=True)
+    return ok(defaults=groups.group_defaults())
+
+
 @routes.get("/api/groups/{group_id}")
 async def get_group(request: web.Request) -> web.Response:
     who = await staff(request)

@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from facilitator.session import DEFAULT_GROUND_RULES, validate_capacity, validate_ground_rules
+from facilitator.session import (
+    DEFAULT_CAPACITY,
+    DEFAULT_GROUND_RULES,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    validate_capacity,
+    validate_ground_rules,
+)
 from server.errors import ApiError
 from server.services import audit
 from server.storage.models import Group, GroupFacilitator, User
@@ -101,6 +108,17 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         if not out["name"]:
             raise ApiError("name_empty", "A group needs a name.")
     return out
+
+
+def group_defaults() -> dict[str, Any]:
+    """What a new group gets when the admin leaves a field out; the client's form starts from it,
+    so the default ground rules are written down only in facilitator.session."""
+    return {
+        "capacity": DEFAULT_CAPACITY,
+        "min_capacity": MIN_CAPACITY,
+        "max_capacity": MAX_CAPACITY,
+        "ground_rules": list(DEFAULT_GROUND_RULES),
+    }
 
 
 async def create_group(

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"  # gitignored; CI uploads it
+SCREENSHOT_TIMEOUT_MS = 10_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,6 +41,42 @@ STARTUP_TIMEOUT_S = 60.0
 _URL = re.compile(r"https?://[\w.\-\[\]:]+(?::\d+)?/?")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*")
 _PASSWORD = re.compile(r"password\W*?[:=]\s*(\S+)", re.IGNORECASE)
+
+
+_PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the item so fixtures can tell, on teardown, that it failed."""
+    report = yield
+    item.stash.setdefault(_PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def _test_failed(request: pytest.FixtureRequest) -> bool:
+    reports = request.node.stash.get(_PHASE_REPORTS, {})
+    return any(report.failed for report in reports.values())
+
+
+def _artifact_stem(request: pytest.FixtureRequest) -> str:
+    return re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+
+
+async def save_screenshots(browser: object, directory: Path, stem: str) -> list[Path]:
+    """A full-page screenshot of every open page of every context, for diagnosing a failure.
+    Best effort: a page that cannot be captured is skipped, never raising over the real error."""
+    saved = []  # Playwright creates the directory
+    for c, context in enumerate(browser.contexts):  # type: ignore[attr-defined]
+        for p, page in enumerate(context.pages):
+            path = directory / f"{stem}-context{c}-page{p}.png"
+            try:
+                await page.screenshot(path=str(path), full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
+            except Exception as error:  # noqa: BLE001 - diagnostics must not mask the failure
+                print(f"could not capture {page.url}: {error}", file=sys.stderr)
+                continue
+            saved.append(path)
+    return saved
 
 
 @dataclass
@@ -115,7 +153,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     port = _free_port()
     env = {
         **os.environ,
@@ -175,10 +213,20 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if _test_failed(request):
+            ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+            while not incoming.empty():
+                line = incoming.get_nowait()
+                if line is not None:
+                    lines.append(line)
+            log = ARTIFACTS_DIR / f"{_artifact_stem(request)}-server.log"
+            log.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
-async def browser(require_chromium: None) -> AsyncIterator[object]:
+async def browser(require_chromium: None, request: pytest.FixtureRequest) -> AsyncIterator[object]:
+    """Headless Chromium. When the test fails, every open page is saved as a full-page
+    screenshot in test-artifacts/ before the browser closes."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -186,4 +234,6 @@ async def browser(require_chromium: None) -> AsyncIterator[object]:
         try:
             yield chromium
         finally:
+            if _test_failed(request):
+                await save_screenshots(chromium, ARTIFACTS_DIR, _artifact_stem(request))
             await chromium.close()

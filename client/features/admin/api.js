@@ -6,6 +6,7 @@ export const createUser = (body) => post("/api/users", body);
 export const updateUser = (id, body) => patch(`/api/users/${encodeURIComponent(id)}`, body).then((a) => a.user);
 
 export const listGroups = () => get("/api/groups").then((a) => a.groups);
+export const groupDefaults = () => get("/api/groups/defaults").then((a) => a.defaults);
 export const createGroup = (body) => post("/api/groups", body).then((a) => a.group);
 export const updateGroup = (id, body) => patch(`/api/groups/${encodeURIComponent(id)}`, body).then((a) => a.group);
 export const setGroupFacilitators = (id, userIds) => put(`/api/groups/${encodeURIComponent(id)}/facilitators`, { user_ids: userIds }).then((a) => a.group);

@@ -3,8 +3,6 @@ import { h, mount, focusHeading, formatDateTime } from "../../lib/dom.js";
 import { showError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
 
-const KNOWN = ["at", "created_at", "actor", "actor_name", "actor_id", "action", "target", "target_type", "target_id"];
-
 export async function renderAudit(container) {
   const errors = h("div", {});
   const table = h("div", { class: "table-wrap" });
@@ -15,19 +13,16 @@ export async function renderAudit(container) {
     mount(table, entries.length === 0 ? h("p", {}, "Nothing recorded yet.") : h("table", {},
       h("thead", {}, h("tr", {}, ["When", "Who", "What", "Subject", "Details"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, entries.map((e) => h("tr", {},
-        h("td", {}, formatDateTime(e.at || e.created_at)),
-        h("td", {}, e.actor_name || e.actor || e.actor_id || "system"),
-        h("td", {}, e.action || ""),
-        h("td", {}, [e.target_type, e.target || e.target_id].filter(Boolean).join(" ")),
-        h("td", {}, detailsText(e)))))));
+        h("td", {}, formatDateTime(e.at)),
+        h("td", {}, e.actor_email || "system"),
+        h("td", {}, e.action),
+        h("td", {}, [e.target_type, e.target_id].filter(Boolean).join(" ")),
+        h("td", {}, detailsText(e.details)))))));
   } catch (error) {
     showError(errors, error);
   }
 }
 
-function detailsText(entry) {
-  const rest = Object.fromEntries(Object.entries(entry).filter(([k]) => !KNOWN.includes(k) && k !== "id"));
-  const details = rest.details && typeof rest.details === "object" ? rest.details : rest;
-  const text = Object.entries(details).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ");
-  return text;
+function detailsText(details) {
+  return Object.entries(details || {}).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ");
 }

@@ -2,13 +2,8 @@
 import { h, mount, field, focusHeading } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
-import { AUDIENCES, FORMATS, MAX_CAPACITY, groupPayload, labelFor, facilitatorsOf } from "./state.js";
-
-const DEFAULT_RULES = [
-  "Be respectful: listen without judging, and speak from your own experience.",
-  "Don't interrupt: one person speaks at a time.",
-  "What is shared here stays here.",
-];
+import { rememberGroup } from "./group_picker.js";
+import { AUDIENCES, FORMATS, groupPayload, labelFor, facilitatorsOf } from "./state.js";
 
 export async function renderGroups(container) {
   const errors = h("div", {});
@@ -18,6 +13,9 @@ export async function renderGroups(container) {
   focusHeading(container);
 
   let users = [];
+  // The server's defaults for a new group (the only copy of the default ground rules).
+  const defaultsReady = adminApi.groupDefaults();
+  defaultsReady.catch(() => {}); // reported when a form needs them
   async function refresh() {
     try {
       const [groups, allUsers] = await Promise.all([adminApi.listGroups(), adminApi.listUsers()]);
@@ -33,23 +31,33 @@ export async function renderGroups(container) {
     }
   }
 
-  function openForm(group) {
-    mount(formSlot, groupForm({ group, users, onSaved: async () => { mount(formSlot, newButton()); await refresh(); }, onCancel: () => mount(formSlot, newButton()) }));
+  async function openForm(group) {
+    clearError(errors);
+    let defaults;
+    try {
+      // a quick click must not open a form without the facilitators' boxes or the defaults
+      [defaults] = await Promise.all([defaultsReady, firstLoad]);
+    } catch (error) {
+      showError(errors, error);
+      return;
+    }
+    mount(formSlot, groupForm({ group, users, defaults, onSaved: async () => { mount(formSlot, newButton()); await refresh(); }, onCancel: () => mount(formSlot, newButton()) }));
     formSlot.querySelector("input").focus();
   }
   const newButton = () => h("p", {}, h("button", { type: "button", onclick: () => openForm(null) }, "New group"));
+  const firstLoad = refresh();
   mount(formSlot, newButton());
-  await refresh();
+  await firstLoad;
 }
 
-function groupForm({ group, users, onSaved, onCancel }) {
+function groupForm({ group, users, defaults, onSaved, onCancel }) {
   const name = field("Name", { value: group?.name || "", required: true, maxlength: 120, id: "group-name" });
   const description = field("Description", { kind: "textarea", value: group?.description || "", id: "group-description",
     hint: "Peers see this on the invite page. Describe what the group is for, not who the people are." });
   const audience = field("Audience", { kind: "select", options: AUDIENCES, value: group?.audience || "mixed", id: "group-audience" });
   const format = field("Format", { kind: "select", options: FORMATS, value: group?.format || "drop_in", id: "group-format" });
-  const capacity = field("Capacity (peers)", { type: "number", value: String(group?.capacity ?? 10), min: 2, id: "group-capacity",
-    hint: `Groups are small by design: at most ${MAX_CAPACITY}.` });
+  const capacity = field("Capacity (peers)", { type: "number", value: String(group?.capacity ?? defaults.capacity), min: defaults.min_capacity, id: "group-capacity",
+    hint: `Groups are small by design: at most ${defaults.max_capacity}.` });
 
   const rulesList = h("ol", { class: "stack" });
   let ruleCounter = 0;
@@ -58,13 +66,13 @@ function groupForm({ group, users, onSaved, onCancel }) {
     const input = h("input", { type: "text", id, value: text, maxlength: 300, class: "rule-input" });
     const li = h("li", { class: "row" },
       h("label", { for: id, class: "visually-hidden" }, "Ground rule"),
-      h("div", { style: "flex: 1; min-width: 12rem" }, input),
+      h("div", { class: "row-grow" }, input),
       h("button", { type: "button", class: "small secondary", "aria-label": "Move rule up", onclick: () => li.previousElementSibling && li.parentNode.insertBefore(li, li.previousElementSibling) }, "↑"),
       h("button", { type: "button", class: "small secondary", "aria-label": "Remove this rule", onclick: () => li.remove() }, "Remove"));
     rulesList.append(li);
     return input;
   }
-  for (const rule of group?.ground_rules?.length ? group.ground_rules : DEFAULT_RULES) addRule(rule);
+  for (const rule of group ? group.ground_rules : defaults.ground_rules) addRule(rule);
   const rules = h("fieldset", {},
     h("legend", {}, "Ground rules"),
     h("p", { class: "hint" }, "Peers read and accept these before they wait in the lobby. One rule per line."),
@@ -104,8 +112,9 @@ function groupForm({ group, users, onSaved, onCancel }) {
         const { facilitator_ids: ids, ...fields } = payload;
         await adminApi.updateGroup(group.id, fields);
         await adminApi.setGroupFacilitators(group.id, ids);
+        rememberGroup(group.id);
       } else {
-        await adminApi.createGroup(payload);
+        rememberGroup((await adminApi.createGroup(payload)).id);
       }
       await onSaved();
     } catch (error) {

@@ -3,7 +3,7 @@ import { h, mount, field, focusHeading, formatDateTime, copyText } from "../../l
 import { showError, clearError } from "../../lib/api.js";
 import { confirmDialog } from "../../lib/dialog.js";
 import * as adminApi from "./api.js";
-import { groupPicker } from "./group_picker.js";
+import { groupPicker, currentGroup } from "./group_picker.js";
 
 export async function renderInvites(container) {
   const errors = h("div", {});
@@ -41,7 +41,7 @@ export async function renderInvites(container) {
     }
     await refresh();
   }
-  await show(groups[0]);
+  await show(currentGroup(groups));
 }
 
 function inviteForm(group, onCreated) {

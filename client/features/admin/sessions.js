@@ -3,7 +3,7 @@ import { h, mount, field, focusHeading, formatDateTime } from "../../lib/dom.js"
 import { showError, clearError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
 import { sessionPayload, checkSessionForm } from "./state.js";
-import { groupPicker } from "./group_picker.js";
+import { groupPicker, currentGroup } from "./group_picker.js";
 
 export async function renderSessions(container) {
   const errors = h("div", {});
@@ -41,7 +41,7 @@ export async function renderSessions(container) {
       showError(errors, error);
     }
   }
-  await show(groups[0]);
+  await show(currentGroup(groups));
 }
 
 function sessionForm(group, onSaved) {

@@ -8,7 +8,10 @@ export const AUDIENCES = [
   ["people_who_gamble", "People who gamble"],
 ];
 export const FORMATS = [["drop_in", "Drop-in"], ["closed", "Closed group"]];
-export const MAX_CAPACITY = 14;
+
+/** The group a page opens on: the one with `rememberedId` if listed, else the first (or null). */
+export const pickGroup = (groups, rememberedId) =>
+  groups.find((g) => g.id === rememberedId) || groups[0] || null;
 
 export const labelFor = (pairs, value) => (pairs.find(([v]) => v === value) || [value, value])[1];
 

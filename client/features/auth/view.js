@@ -24,7 +24,7 @@ export function renderSignIn({ onSignIn }) {
   const button = h("button", { type: "submit" }, "Sign in");
   const form = h("form", {}, email.wrap, password.wrap, errors, button);
   submitting(form, errors, button, () => onSignIn(email.input.value.trim(), password.input.value));
-  return h("section", { class: "card", style: "max-width: 28rem; margin: 2rem auto" },
+  return h("section", { class: "card card-narrow" },
     h("h1", {}, "Sign in"),
     h("p", { class: "hint" }, "For facilitators and admins. Peers join through an invite link."),
     form);
@@ -44,7 +44,7 @@ export function renderChangePassword({ forced, onChange }) {
     if (problem) throw { message: problem };
     await onChange(current.input.value, next.input.value);
   });
-  return h("section", { class: "card", style: "max-width: 28rem; margin: 2rem auto" },
+  return h("section", { class: "card card-narrow" },
     h("h1", {}, forced ? "Choose your own password" : "Change password"),
     forced ? h("p", {}, "You signed in with a one-time password. Please choose your own before you continue.") : null,
     form);

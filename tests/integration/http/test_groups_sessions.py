@@ -105,6 +105,25 @@ async def test_my_sessions_give_my_role(running_server):
     assert roles == {seed.lead_email: "lead", seed.co_email: "co", seed.standby_email: "standby"}
 
 
+async def test_group_defaults_are_the_servers_own(running_server):
+    seed = await seed_group_with_session(running_server.app)
+    async with await signed_in(running_server.base_url, seed.admin_email, PASSWORD) as admin:
+        status, body = await admin.get("/api/groups/defaults")
+        assert status == 200
+        assert body["defaults"] == {
+            "capacity": 10,
+            "min_capacity": 2,
+            "max_capacity": 14,
+            "ground_rules": list(DEFAULT_GROUND_RULES),
+        }
+        status, created = await admin.post("/api/groups", {"name": "Plain group"})
+        assert created["group"]["ground_rules"] == body["defaults"]["ground_rules"]
+        assert created["group"]["capacity"] == body["defaults"]["capacity"]
+    async with await signed_in(running_server.base_url, seed.lead_email, PASSWORD) as lead:
+        status, body = await lead.get("/api/groups/defaults")
+        assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
 async def test_facilitator_cannot_see_another_groups_data(running_server):
     mine = await seed_group_with_session(running_server.app)
     theirs = await seed_group_with_session(running_server.app, tag="2")
