@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from facilitator.errors import DomainError
+from facilitator.trigger_policy import Policy, policy_of
 from rules.lexicon import (
     CATEGORIES,
     TERM_CATEGORIES,
@@ -29,12 +31,13 @@ from rules.lexicon import (
 from rules.matcher import Hit, Matcher, compile_matcher
 from server.errors import ApiError
 from server.live.change_bus import ChangeBus
-from server.storage.models import AuditEntry, TriggerListVersion
+from server.storage.models import AuditEntry, Group, Session, TriggerListVersion
 
 log = logging.getLogger(__name__)
 
 GLOBAL = "global"
 CHANNEL = "trigger_lists"
+POLICY_CHANNEL = "trigger_policy"
 EMPTY_OVERRIDES: dict[str, Any] = {"additions": {}, "removals": {}, "exceptions": {}}
 
 
@@ -126,7 +129,35 @@ class TriggerLists:
         self._versions: dict[str, Version | None] = {}
         self._matchers: dict[tuple[int, str, int], Matcher] = {}
         self._lock = asyncio.Lock()
+        self._session_groups: dict[str, str] = {}  # a session never changes group
+        self._policies: dict[str, Policy] = {}
         bus.subscribe(CHANNEL, self._on_change)
+        bus.subscribe(POLICY_CHANNEL, self._on_policy_change)
+
+    async def _on_policy_change(self, message: dict[str, Any]) -> None:
+        self._policies.pop(str(message.get("group_id", "")), None)
+
+    async def group_and_policy(self, session_id: str) -> tuple[str, Policy]:
+        """The group of a session and its trigger policy, cached until an admin changes it."""
+        group_id = self._session_groups.get(session_id)
+        if group_id is not None and group_id in self._policies:
+            return group_id, self._policies[group_id]
+        async with self._db() as session:
+            if group_id is None:
+                group_id = await session.scalar(
+                    select(Session.group_id).where(Session.id == session_id)
+                )
+                if group_id is None:
+                    raise DomainError("not_found", "This session does not exist any more.")
+                self._session_groups[session_id] = group_id
+            settings = await session.scalar(select(Group.settings).where(Group.id == group_id))
+        policy = policy_of(settings)
+        self._policies[group_id] = policy
+        return group_id, policy
+
+    async def policy_changed(self, group_id: str) -> None:
+        """Tell every process that a group's trigger policy was saved."""
+        await self._bus.publish(POLICY_CHANNEL, {"group_id": group_id})
 
     async def _on_change(self, message: dict[str, Any]) -> None:
         scope = str(message.get("scope", GLOBAL))
@@ -180,7 +211,13 @@ class TriggerLists:
         return matcher
 
     async def save(
-        self, scope: str, data: dict[str, Any], actor_id: str | None, summary: str = ""
+        self,
+        scope: str,
+        data: dict[str, Any],
+        actor_id: str | None,
+        summary: str = "",
+        *,
+        action: str = "trigger_lists.save",
     ) -> Version:
         """Validate and compile first; only then write a new version and tell every process."""
         try:
@@ -210,7 +247,7 @@ class TriggerLists:
             session.add(
                 AuditEntry(
                     actor_id=actor_id,
-                    action="trigger_lists.save",
+                    action=action,
                     target_type="trigger_lists",
                     target_id=None if scope == GLOBAL else scope,
                     group_id=None if scope == GLOBAL else scope,
@@ -273,4 +310,7 @@ class TriggerLists:
     async def revert(self, scope: str, number: int, actor_id: str | None) -> Version:
         """A revert is a new version carrying an old version's data; history is never rewritten."""
         old = await self.version(scope, number)
-        return await self.save(scope, old.data, actor_id, f"Reverted to version {number}")
+        return await self.save(
+            scope, old.data, actor_id, f"Reverted to version {number}",
+            action="trigger_lists.revert",
+        )
