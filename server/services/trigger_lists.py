@@ -48,7 +48,7 @@ class Version:
     data: dict[str, Any]
 
 
-def _invalid(exc: LexiconError) -> ApiError:
+def invalid_lists(exc: LexiconError) -> ApiError:
     problems = [{"category": p.category, "term": p.term, "reason": p.reason} for p in exc.problems]
     first = "; ".join(str(p) for p in exc.problems[:3])
     return ApiError("invalid_lists", f"Nothing was saved: {first}", 400, problems=problems)
@@ -155,6 +155,14 @@ class TriggerLists:
         self._policies[group_id] = policy
         return group_id, policy
 
+    async def group_policy(self, group_id: str) -> tuple[str, Policy]:
+        """A group's trigger policy (cached like `group_and_policy`)."""
+        if group_id not in self._policies:
+            async with self._db() as session:
+                settings = await session.scalar(select(Group.settings).where(Group.id == group_id))
+            self._policies[group_id] = policy_of(settings)
+        return group_id, self._policies[group_id]
+
     async def policy_changed(self, group_id: str) -> None:
         """Tell every process that a group's trigger policy was saved."""
         await self._bus.publish(POLICY_CHANNEL, {"group_id": group_id})
@@ -229,7 +237,7 @@ class TriggerLists:
                 lexicon = build_lexicon(await self._global_data_fresh(), data)
             await asyncio.to_thread(compile_matcher, lexicon)
         except LexiconError as exc:
-            raise _invalid(exc) from exc
+            raise invalid_lists(exc) from exc
         async with self._db() as session:
             newest = await session.scalar(
                 select(func.max(TriggerListVersion.number)).where(TriggerListVersion.scope == scope)
