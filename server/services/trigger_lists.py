@@ -70,7 +70,10 @@ def normalise_overrides(data: dict[str, Any]) -> dict[str, Any]:
         for category in value:
             if category not in allowed:
                 raise ApiError("bad_request", f"'{category}' is not a category for {key}.")
-        result[key] = {c: [s for s in v if s.strip()] for c, v in value.items()}
+        # blank removals match nothing and are dropped; blank additions and exceptions stay,
+        # so validation refuses them ("empty term") instead of saving something else
+        keep_blank = key != "removals"
+        result[key] = {c: [s for s in v if keep_blank or s.strip()] for c, v in value.items()}
     return result
 
 
