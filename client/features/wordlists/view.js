@@ -67,7 +67,7 @@ function termRows(category, entries, onInput) {
     return term.input;
   }
   for (const entry of entries) add(rowFromEntry(entry));
-  const addButton = h("button", { type: "button", class: "small secondary", onclick: () => add().focus() }, "Add a term");
+  const addButton = h("button", { type: "button", class: "small secondary", onclick: () => add().focus() }, `Add a ${category === "venue" ? "place" : category} term`);
   return { el: h("div", { class: "stack" }, list, addButton), rows };
 }
 
@@ -147,7 +147,7 @@ function saveBar(doSave, reload) {
 
 /** The live "Try a message" box: debounced, against whatever `body()` says (draft lists). */
 function createTryBox(body) {
-  const input = field("Try a message", { kind: "textarea", id: "wordlist-try", rows: 2, maxlength: 2000,
+  const input = field("Message to try", { kind: "textarea", id: "wordlist-try", rows: 2, maxlength: 2000,
     hint: "Shows, as you type, what would be flagged with the lists as they are on this page (saved or not)." });
   const result = h("div", { class: "wordlist-try-result", "aria-live": "polite", "data-testid": "try-result" });
   const matches = h("ul", { class: "plain", "data-testid": "try-matches" });
