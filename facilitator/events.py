@@ -105,6 +105,85 @@ class BackchannelMessagePosted(Event):
     at_ms: int
 
 
+@dataclass(frozen=True)
+class TriggerReminded(Event):
+    """To the sender only: their message mentioned amounts, brands or places. `text` is what
+    they typed (to put back in the input), `spans` what to highlight; `outcome` is `masked`
+    (the room got it masked) or `held` (waiting for a facilitator, `held_id` set)."""
+
+    name = "trigger:reminder"
+    session_id: str
+    message_id: str
+    outcome: str
+    ground_rule: str
+    reminder: str
+    text: str
+    spans: tuple[dict[str, Any], ...]
+    held_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TriggerAlerted(Event):
+    """To facilitators: a message was flagged. `text` is the original; `delivered` says what the
+    room received (`as_written` or `masked`)."""
+
+    name = "trigger:alert"
+    session_id: str
+    message_id: str
+    room_id: str
+    sender_id: str
+    sender_name: str
+    sender_role: str
+    text: str
+    categories: tuple[str, ...]
+    spans: tuple[dict[str, Any], ...]
+    delivered: str
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class MessageHeld(Event):
+    """To facilitators: a peer's flagged message waits for approve or reject."""
+
+    name = "trigger:held"
+    session_id: str
+    held_id: str
+    room_id: str
+    sender_id: str
+    sender_name: str
+    text: str
+    masked_text: str
+    categories: tuple[str, ...]
+    spans: tuple[dict[str, Any], ...]
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class HeldMessageResolved(Event):
+    """To facilitators: a held message was approved (`delivered` as_written or masked) or
+    rejected, so every console can drop it."""
+
+    name = "trigger:resolved"
+    session_id: str
+    held_id: str
+    decision: str
+    delivered: str | None
+    by_name: str
+
+
+@dataclass(frozen=True)
+class HeldMessageAnswered(Event):
+    """To the sender of a held message: `approved` (it is in the chat now, `delivered` says how)
+    or `rejected` (with a kind `message`)."""
+
+    name = "trigger:decided"
+    session_id: str
+    held_id: str
+    decision: str
+    delivered: str | None
+    message: str
+
+
 # --- events of the rule modules, re-exported ----------------------------------------------------
 
 from facilitator.balancing import (  # noqa: E402
@@ -164,6 +243,8 @@ __all__ = [
     # session events defined here
     "BackchannelMessagePosted", "ChatMessagePosted", "Event", "LobbyChanged", "MemberAdmitted",
     "MemberDeclined", "MemberRemoved", "ParticipantsChanged", "SessionStateChanged",
+    "HeldMessageAnswered", "HeldMessageResolved", "MessageHeld", "TriggerAlerted",
+    "TriggerReminded",
     # rule-module events
     "DomainEvent",
     "TalkEvent", "SpeakerInterrupted", "TurnEnded", "TurnStarted",

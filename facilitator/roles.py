@@ -34,6 +34,7 @@ class Action(StrEnum):
     END_SESSION = "end_session"
     SEE_TALK_TIME = "see_talk_time"
     SEE_ALERTS = "see_alerts"
+    RELEASE_HELD = "release_held"
     RUN_ROUNDS = "run_rounds"
     OPEN_BREAKOUT = "open_breakout"
     HAND_OVER = "hand_over"
@@ -56,6 +57,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.END_SESSION: _LEADS,
     Action.SEE_TALK_TIME: _EVERY_FACILITATOR,
     Action.SEE_ALERTS: _EVERY_FACILITATOR,
+    Action.RELEASE_HELD: frozenset({Role.LEAD, Role.CO}),
     Action.RUN_ROUNDS: frozenset({Role.LEAD, Role.CO}),
     Action.OPEN_BREAKOUT: frozenset({Role.LEAD, Role.CO}),
     Action.HAND_OVER: _LEADS,

@@ -11,7 +11,9 @@ from aiohttp import web
 
 from server import context
 from server.clock import Clock, SystemClock
+from server.live.change_bus import create_bus
 from server.live.state import create_live_state
+from server.services.trigger_lists import TriggerLists
 from server.settings import Settings
 from server.storage.db import create_engine, make_sessionmaker, migrate
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_state)
+    app.cleanup_ctx.append(_trigger_lists)
     setup_http(app)
     setup_realtime(app, sio)
     return app
@@ -65,3 +68,14 @@ async def _live_state(app: web.Application) -> AsyncIterator[None]:
     app[context.LIVE] = live
     yield
     await live.close()
+
+
+async def _trigger_lists(app: web.Application) -> AsyncIterator[None]:
+    """Word lists and their compiled matchers; a change bus tells every process about saves."""
+    bus = create_bus(app[context.SETTINGS].redis_url)
+    await bus.start()
+    lists = TriggerLists(app[context.DB], bus)
+    app[context.TRIGGERS] = lists
+    await lists.matcher_for_group(None)  # compile the global lists before the first message
+    yield
+    await bus.stop()

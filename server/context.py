@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from server.clock import Clock
 from server.live.state import LiveState
+from server.services.trigger_lists import TriggerLists
 from server.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ ENGINE = web.AppKey("engine", AsyncEngine)
 DB = web.AppKey("db", async_sessionmaker[Any])
 SIO = web.AppKey("sio", socketio.AsyncServer)
 LIVE = web.AppKey("live", LiveState)
+TRIGGERS = web.AppKey("trigger_lists", TriggerLists)

@@ -19,10 +19,13 @@ import { createChatPanel } from "../features/chat/view.js";
 import { initialBackchannel, addMessage as addPrivateMessage } from "../features/backchannel/state.js";
 import { sendBackchannel, onBackchannelMessage } from "../features/backchannel/socket.js";
 import { createBackchannelPanel } from "../features/backchannel/view.js";
+import { initialTriggers, addAlert, addHeld, replaceHeld, resolveHeld } from "../features/trigger/state.js";
+import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../features/trigger/socket.js";
+import { createTriggerPanel } from "../features/trigger/view.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
-  const store = createStore({ session: initialSession, lobby: initialLobby, room: initialRoom, chat: initialChat, backchannel: initialBackchannel });
+  const store = createStore({ session: initialSession, lobby: initialLobby, room: initialRoom, chat: initialChat, backchannel: initialBackchannel, triggers: initialTriggers });
   const slice = (key, change) => (state, ...args) => {
     const next = change(state[key], ...args);
     return next === state[key] ? state : { ...state, [key]: next };
@@ -58,6 +61,11 @@ export function openConsole(container, session) {
   });
   const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message) });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
+  const triggerPanel = createTriggerPanel({
+    canRelease: (role) => canManageLobby(role),
+    onApprove: async (heldId, masked) => { await approveHeld(socket, heldId, masked); store.apply(slice("triggers", resolveHeld), heldId); },
+    onReject: async (heldId) => { await rejectHeld(socket, heldId); store.apply(slice("triggers", resolveHeld), heldId); },
+  });
 
   mount(container,
     h("p", {}, h("a", { href: "#/sessions" }, "← My sessions")),
@@ -65,7 +73,7 @@ export function openConsole(container, session) {
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
       h("div", {}, chat.el),
-      h("div", {}, participants.el, backchannel.el)));
+      h("div", {}, participants.el, triggerPanel.el, backchannel.el)));
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.
@@ -79,6 +87,7 @@ export function openConsole(container, session) {
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
     if (!previous || state.backchannel !== previous.backchannel) backchannel.render(state.backchannel.messages);
+    if (roleChanged || state.triggers !== previous.triggers) triggerPanel.render(state.triggers, { role });
   }
   store.subscribe(render);
   render(store.get(), null);
@@ -90,6 +99,7 @@ export function openConsole(container, session) {
       try {
         const ack = await joinSession(socket);
         store.apply(slice("session", applyJoin), ack);
+        store.apply(slice("triggers", replaceHeld), ack.held);
         if (ack.room) {
           store.apply(slice("room", applySnapshot), ack.room);
           store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -114,6 +124,10 @@ export function openConsole(container, session) {
   onBackchannelMessage(socket, (message) => {
     if (message.session_id === session.id) store.apply(slice("backchannel", addPrivateMessage), message);
   });
+  const mine = (handler) => (payload) => { if (payload.session_id === session.id) handler(payload); };
+  onAlert(socket, mine((alert) => store.apply(slice("triggers", addAlert), alert)));
+  onHeld(socket, mine((held) => store.apply(slice("triggers", addHeld), held)));
+  onResolved(socket, mine((resolved) => store.apply(slice("triggers", resolveHeld), resolved.held_id)));
 
   return () => socket.disconnect();
 }

@@ -18,6 +18,8 @@ import { createParticipantsPanel } from "../features/room/view.js";
 import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
 import { sendChat, onChatMessage } from "../features/chat/socket.js";
 import { createChatPanel } from "../features/chat/view.js";
+import { onReminder, onDecided } from "../features/trigger/socket.js";
+import { createReminderPanel } from "../features/trigger/view.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -31,6 +33,7 @@ const store = createStore({
   session: initialSession,
   room: initialRoom,
   chat: initialChat,
+  reminder: null,
 });
 let socket = null;
 let roomView = null;
@@ -82,17 +85,25 @@ function renderScreen(state) {
 
 function createRoomView(state) {
   const participants = createParticipantsPanel({ title: "In the room" });
+  const reminder = createReminderPanel({
+    onEdit: (text) => {
+      const input = document.getElementById("chat-input");
+      if (input) { input.value = text; input.focus(); }
+    },
+  });
   const chat = createChatPanel({ onSend: (text) => sendChat(socket, text).then((ack) => store.apply(slice("chat", addMessage), ack.message)) });
   const welcome = state.screenData.message
     ? h("p", { class: "notice notice-success" }, "A message from the facilitator: ", h("q", {}, state.screenData.message)) : null;
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, participants.el, chat.el);
+    welcome, participants.el, reminder.el, chat.el);
+  let shownReminder;
   roomView = {
     update(s) {
       participants.render(s.room.participants, { meId: s.member && s.member.id });
       chat.render(s.chat.messages);
+      if (s.reminder !== shownReminder) { shownReminder = s.reminder; reminder.render(s.reminder); }
     },
   };
   roomView.update(state);
@@ -170,6 +181,8 @@ function connect(sessionId, memberToken) {
   onDeclined(socket, (payload) => showScreen("declined", { message: payload.message }));
   onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
+  onReminder(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
+  onDecided(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
   onRemoved(socket, () => {
     showScreen("removed");
     socket.disconnect();

@@ -11,6 +11,7 @@ import { renderFacilitators } from "../features/admin/facilitators.js";
 import { renderSessions } from "../features/admin/sessions.js";
 import { renderInvites } from "../features/admin/invites.js";
 import { renderAudit } from "../features/admin/audit.js";
+import { renderWordlists } from "../features/wordlists/view.js";
 import { ROLE_LABELS } from "../features/room/state.js";
 import { STATE_LABELS } from "../features/session/state.js";
 import { openConsole } from "./console.js";
@@ -27,6 +28,7 @@ const ADMIN_PAGES = {
   facilitators: ["Facilitators", renderFacilitators],
   sessions: ["Sessions", renderSessions],
   invites: ["Invite links", renderInvites],
+  wordlists: ["Trigger words", renderWordlists],
   audit: ["Audit log", renderAudit],
 };
 

@@ -9,6 +9,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** The CSRF header for a request that does not go through api() (e.g. a YAML upload). */
+export function csrfHeaders() {
+  return csrfToken ? { "X-CSRF-Token": csrfToken } : {};
+}
+
 export class ApiError extends Error {
   constructor(status, code, message, details) {
     super(message);

@@ -111,6 +111,8 @@ async def update_group(request: web.Request) -> web.Response:
         group_id=request.match_info["group_id"],
         fields=changes,
     )
+    if "trigger_policy" in changes:
+        await request.app[context.TRIGGERS].policy_changed(group["id"])
     return ok(group=group)
 
 

@@ -62,6 +62,8 @@ class GroupPatch(Body):
     capacity: int | None = Field(default=None, strict=True)
     ground_rules: list[str] | None = Field(default=None, max_length=100)
     facilitator_ids: list[str] | None = Field(default=None, max_length=100)
+    # mask | hold | alert, checked by facilitator.trigger_policy.parse_policy (400 bad_policy)
+    trigger_policy: str | None = Field(default=None, max_length=20)
 
 
 class Facilitators(Body):

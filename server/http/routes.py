@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.http import admin, pages, peers
+from server.http import admin, pages, peers, wordlists
 from server.http.auth import setup_auth
 from server.http.middleware import add_security_headers, errors_middleware
 
@@ -26,6 +26,7 @@ def setup_http(app: web.Application) -> None:
     app.on_response_prepare.append(add_security_headers)
     setup_auth(app)
     app.router.add_routes(admin.routes)
+    app.router.add_routes(wordlists.routes)
     app.router.add_routes(peers.routes)
     app.router.add_routes(pages.routes)
     # any other /api/ address answers a structured 404 (the middleware shapes it)

@@ -28,7 +28,7 @@ from server.realtime.engine_hooks import (
     disable_websocket_compression,
     track_ack_requests,
 )
-from server.services import chat, lobby, presence, session_control
+from server.services import chat, lobby, presence, session_control, triggers
 from server.services.accounts import SESSION_COOKIE
 from server.services.callers import Caller, identify
 from server.services.runtime import Runtime
@@ -72,6 +72,14 @@ EVENTS: dict[str, EventSpec] = {
     "chat:send": EventSpec(p.Text, Action.CHAT, lambda rt, c, x: chat.send_chat(rt, c, x.text)),
     "backchannel:send": EventSpec(
         p.Text, Action.BACKCHANNEL, lambda rt, c, x: chat.send_backchannel(rt, c, x.text)
+    ),
+    "trigger:approve": EventSpec(
+        p.HeldApproval,
+        Action.RELEASE_HELD,
+        lambda rt, c, x: triggers.approve(rt, c, x.held_id, x.masked),
+    ),
+    "trigger:reject": EventSpec(
+        p.HeldRef, Action.RELEASE_HELD, lambda rt, c, x: triggers.reject(rt, c, x.held_id)
     ),
     "participant:remove": EventSpec(
         p.MemberRef,
@@ -119,6 +127,7 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
             live=app[context.LIVE],
             broadcaster=broadcaster,
             clock=app[context.CLOCK],
+            triggers=app[context.TRIGGERS],
         )
         yield
 

@@ -35,3 +35,12 @@ class Text(Payload):
 
 class MemberRef(Payload):
     member_id: Id
+
+
+class HeldApproval(Payload):
+    held_id: Id
+    masked: bool = False
+
+
+class HeldRef(Payload):
+    held_id: Id

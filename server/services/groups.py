@@ -15,6 +15,7 @@ from facilitator.session import (
     validate_capacity,
     validate_ground_rules,
 )
+from facilitator.trigger_policy import parse_policy, policy_of
 from server.errors import ApiError
 from server.services import audit
 from server.storage.models import Group, GroupFacilitator, User
@@ -39,6 +40,7 @@ async def group_json(session: AsyncSession, group: Group) -> dict[str, Any]:
         "format": group.format,
         "capacity": group.capacity,
         "ground_rules": list(group.ground_rules),
+        "trigger_policy": policy_of(group.settings).value,
         "facilitators": [
             {"id": u.id, "display_name": u.display_name, "pronouns": u.pronouns}
             for u in await facilitators_of(session, group.id)
@@ -103,6 +105,8 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         out["capacity"] = validate_capacity(out["capacity"])
     if "ground_rules" in out:
         out["ground_rules"] = list(validate_ground_rules(out["ground_rules"]))
+    if "trigger_policy" in out:
+        out["trigger_policy"] = parse_policy(out["trigger_policy"]).value
     if "name" in out:
         out["name"] = out["name"].strip()
         if not out["name"]:
@@ -149,8 +153,11 @@ async def update_group(
 ) -> dict[str, Any]:
     values = _checked(fields)
     facilitator_ids = values.pop("facilitator_ids", None)
+    policy = values.pop("trigger_policy", None)
     async with db() as session, session.begin():
         group = await visible_group(session, actor, group_id)
+        if policy is not None:
+            group.settings = {**(group.settings or {}), "trigger_policy": policy}
         for key, value in values.items():
             setattr(group, key, value)
         if facilitator_ids is not None:
@@ -162,7 +169,7 @@ async def update_group(
             target_type="group",
             target_id=group_id,
             group_id=group_id,
-            details={"changed": sorted(fields)},
+            details={"changed": sorted(fields), **({"trigger_policy": policy} if policy else {})},
         )
         return await group_json(session, group)
 

@@ -68,6 +68,10 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         answer["lobby"] = {"waiting": await rt.roster.waiting(session.id)}
     if may(caller.role, Action.BACKCHANNEL):
         answer["backchannel"] = await rt.history.backchannel(session.id)
+    if may(caller.role, Action.SEE_ALERTS):
+        from server.services.triggers import held_messages
+
+        answer["held"] = await held_messages(rt.live, session.id)
     return answer
 
 

@@ -18,6 +18,7 @@ from server.live.state import LiveState
 from server.services import broadcast
 from server.services.sessions_admin import session_json as admin_session_json
 from server.services.timeutil import aware
+from server.services.trigger_lists import TriggerLists
 from server.storage.models import Group, Session
 
 
@@ -27,6 +28,7 @@ class Runtime:
     live: LiveState
     broadcaster: broadcast.Broadcaster
     clock: Clock
+    triggers: TriggerLists | None = None  # None only in tests of services that never chat
     roster: Roster = field(init=False)
     history: History = field(init=False)
 

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from facilitator.errors import DomainError
+from facilitator.trigger_policy import Policy, policy_of
 from rules.lexicon import (
     CATEGORIES,
     TERM_CATEGORIES,
@@ -29,12 +31,13 @@ from rules.lexicon import (
 from rules.matcher import Hit, Matcher, compile_matcher
 from server.errors import ApiError
 from server.live.change_bus import ChangeBus
-from server.storage.models import AuditEntry, TriggerListVersion
+from server.storage.models import AuditEntry, Group, Session, TriggerListVersion
 
 log = logging.getLogger(__name__)
 
 GLOBAL = "global"
 CHANNEL = "trigger_lists"
+POLICY_CHANNEL = "trigger_policy"
 EMPTY_OVERRIDES: dict[str, Any] = {"additions": {}, "removals": {}, "exceptions": {}}
 
 
@@ -45,7 +48,7 @@ class Version:
     data: dict[str, Any]
 
 
-def _invalid(exc: LexiconError) -> ApiError:
+def invalid_lists(exc: LexiconError) -> ApiError:
     problems = [{"category": p.category, "term": p.term, "reason": p.reason} for p in exc.problems]
     first = "; ".join(str(p) for p in exc.problems[:3])
     return ApiError("invalid_lists", f"Nothing was saved: {first}", 400, problems=problems)
@@ -67,7 +70,10 @@ def normalise_overrides(data: dict[str, Any]) -> dict[str, Any]:
         for category in value:
             if category not in allowed:
                 raise ApiError("bad_request", f"'{category}' is not a category for {key}.")
-        result[key] = {c: [s for s in v if s.strip()] for c, v in value.items()}
+        # blank removals match nothing and are dropped; blank additions and exceptions stay,
+        # so validation refuses them ("empty term") instead of saving something else
+        keep_blank = key != "removals"
+        result[key] = {c: [s for s in v if keep_blank or s.strip()] for c, v in value.items()}
     return result
 
 
@@ -126,7 +132,43 @@ class TriggerLists:
         self._versions: dict[str, Version | None] = {}
         self._matchers: dict[tuple[int, str, int], Matcher] = {}
         self._lock = asyncio.Lock()
+        self._session_groups: dict[str, str] = {}  # a session never changes group
+        self._policies: dict[str, Policy] = {}
         bus.subscribe(CHANNEL, self._on_change)
+        bus.subscribe(POLICY_CHANNEL, self._on_policy_change)
+
+    async def _on_policy_change(self, message: dict[str, Any]) -> None:
+        self._policies.pop(str(message.get("group_id", "")), None)
+
+    async def group_and_policy(self, session_id: str) -> tuple[str, Policy]:
+        """The group of a session and its trigger policy, cached until an admin changes it."""
+        group_id = self._session_groups.get(session_id)
+        if group_id is not None and group_id in self._policies:
+            return group_id, self._policies[group_id]
+        async with self._db() as session:
+            if group_id is None:
+                group_id = await session.scalar(
+                    select(Session.group_id).where(Session.id == session_id)
+                )
+                if group_id is None:
+                    raise DomainError("not_found", "This session does not exist any more.")
+                self._session_groups[session_id] = group_id
+            settings = await session.scalar(select(Group.settings).where(Group.id == group_id))
+        policy = policy_of(settings)
+        self._policies[group_id] = policy
+        return group_id, policy
+
+    async def group_policy(self, group_id: str) -> tuple[str, Policy]:
+        """A group's trigger policy (cached like `group_and_policy`)."""
+        if group_id not in self._policies:
+            async with self._db() as session:
+                settings = await session.scalar(select(Group.settings).where(Group.id == group_id))
+            self._policies[group_id] = policy_of(settings)
+        return group_id, self._policies[group_id]
+
+    async def policy_changed(self, group_id: str) -> None:
+        """Tell every process that a group's trigger policy was saved."""
+        await self._bus.publish(POLICY_CHANNEL, {"group_id": group_id})
 
     async def _on_change(self, message: dict[str, Any]) -> None:
         scope = str(message.get("scope", GLOBAL))
@@ -180,7 +222,13 @@ class TriggerLists:
         return matcher
 
     async def save(
-        self, scope: str, data: dict[str, Any], actor_id: str | None, summary: str = ""
+        self,
+        scope: str,
+        data: dict[str, Any],
+        actor_id: str | None,
+        summary: str = "",
+        *,
+        action: str = "trigger_lists.save",
     ) -> Version:
         """Validate and compile first; only then write a new version and tell every process."""
         try:
@@ -192,7 +240,7 @@ class TriggerLists:
                 lexicon = build_lexicon(await self._global_data_fresh(), data)
             await asyncio.to_thread(compile_matcher, lexicon)
         except LexiconError as exc:
-            raise _invalid(exc) from exc
+            raise invalid_lists(exc) from exc
         async with self._db() as session:
             newest = await session.scalar(
                 select(func.max(TriggerListVersion.number)).where(TriggerListVersion.scope == scope)
@@ -210,7 +258,7 @@ class TriggerLists:
             session.add(
                 AuditEntry(
                     actor_id=actor_id,
-                    action="trigger_lists.save",
+                    action=action,
                     target_type="trigger_lists",
                     target_id=None if scope == GLOBAL else scope,
                     group_id=None if scope == GLOBAL else scope,
@@ -273,4 +321,7 @@ class TriggerLists:
     async def revert(self, scope: str, number: int, actor_id: str | None) -> Version:
         """A revert is a new version carrying an old version's data; history is never rewritten."""
         old = await self.version(scope, number)
-        return await self.save(scope, old.data, actor_id, f"Reverted to version {number}")
+        return await self.save(
+            scope, old.data, actor_id, f"Reverted to version {number}",
+            action="trigger_lists.revert",
+        )

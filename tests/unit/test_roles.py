@@ -19,6 +19,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.END_SESSION: {L},
     Action.SEE_TALK_TIME: {L, C, S},
     Action.SEE_ALERTS: {L, C, S},
+    Action.RELEASE_HELD: {L, C},
     Action.RUN_ROUNDS: {L, C},
     Action.OPEN_BREAKOUT: {L, C},
     Action.HAND_OVER: {L},

@@ -82,6 +82,8 @@ WRONG_ROLE = {
     "session:end": ({}, ("co", "standby", "peer")),
     "backchannel:send": ({"text": "x"}, ("peer",)),
     "participant:remove": ({"member_id": "PEER1"}, ("co", "standby", "peer")),
+    "trigger:approve": ({"held_id": "H1"}, ("standby", "peer")),
+    "trigger:reject": ({"held_id": "H1"}, ("standby", "peer")),
 }
 
 

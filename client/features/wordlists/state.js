@@ -1,0 +1,56 @@
+// Word-list editing state: pure conversions between the server's shapes and the form's.
+
+export const TERM_CATEGORIES = [["brand", "Brands"], ["venue", "Places (venues)"]];
+export const EXCEPTION_CATEGORIES = [["brand", "Brand exceptions"], ["venue", "Place exceptions"], ["amount", "Amount exceptions"]];
+export const POLICIES = [
+  ["mask", "Mask: others see the words hidden; the sender gets a kind reminder"],
+  ["hold", "Hold: a facilitator approves or rejects first"],
+  ["alert", "Alert only: shared as written; facilitators are alerted"],
+];
+export const TRY_DEBOUNCE_MS = 250;
+
+/** "a, b ,c" -> ["a", "b", "c"] */
+export const splitList = (text) => String(text || "").split(",").map((s) => s.trim()).filter(Boolean);
+/** One item per line; blank lines dropped. */
+export const splitLines = (text) => String(text || "").split("\n").map((s) => s.trim()).filter(Boolean);
+
+/** A form row {term, aliases: "a, b", note} -> the stored entry. */
+export function entryFromRow(row) {
+  const entry = { term: row.term.trim() };
+  const aliases = splitList(row.aliases);
+  if (aliases.length) entry.aliases = aliases;
+  if (row.note && row.note.trim()) entry.note = row.note.trim();
+  return entry;
+}
+
+export function rowFromEntry(entry) {
+  if (typeof entry === "string") return { term: entry, aliases: "", note: "" };
+  return { term: entry.term || "", aliases: (entry.aliases || []).join(", "), note: entry.note || "" };
+}
+
+/** Rebuild the global lists from the edited rows, keeping the amount grammar as loaded. */
+export function globalFromForm(loaded, rows, exceptions) {
+  const lists = JSON.parse(JSON.stringify(loaded));
+  for (const [category] of TERM_CATEGORIES) {
+    lists[category] = { ...(lists[category] || {}), terms: rows[category].filter((r) => r.term.trim() || r.aliases.trim()).map(entryFromRow) };
+  }
+  for (const [category] of EXCEPTION_CATEGORIES) {
+    lists[category] = { ...(lists[category] || {}), exceptions: splitLines(exceptions[category]) };
+  }
+  return lists;
+}
+
+/** {additions: {brand: "one per line"}, ...} -> the stored overrides. */
+export function overridesFromForm(form) {
+  const out = { additions: {}, removals: {}, exceptions: {} };
+  for (const key of Object.keys(out)) {
+    for (const [category, text] of Object.entries(form[key] || {})) {
+      const items = splitLines(text);
+      if (items.length) out[key][category] = items;
+    }
+  }
+  return out;
+}
+
+/** Human words for the problems of an invalid_lists error. */
+export const describeProblem = (p) => `${p.category}${p.term ? ` "${p.term}"` : ""}: ${p.reason}`;
