@@ -28,12 +28,19 @@ class Harness:
         self.peers[participant_id].apply_layout(layout)
 
     async def join(
-        self, name: str, room: str, *, badge: int, wav: Path | None = None, slots: int = 3
+        self,
+        name: str,
+        room: str,
+        *,
+        badge: int,
+        wav: Path | None = None,
+        slots: int = 3,
+        audio_only: bool = False,
     ) -> MediaPeer:
         async def signal(offer_sdp: str) -> str:
-            return await self.backend.join(name, room, offer_sdp)
+            return await self.backend.join(name, room, offer_sdp, audio_only=audio_only)
 
-        peer = MediaPeer(name, wav, signal, badge=badge, slots=slots)
+        peer = MediaPeer(name, wav, signal, badge=badge, slots=slots, audio_only=audio_only)
         self.peers[name] = peer
         await peer.start()
         return peer
