@@ -30,9 +30,11 @@ from importlib.metadata import version
 import av
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import is_rtx
-from aiortc.jitterbuffer import JitterBuffer
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
+from aiortc.utils import uint16_add, uint16_gt
 
 PINNED_AIORTC_VERSION = "1.16.0"
 
@@ -109,11 +111,60 @@ def tap_encoded_frames(
     if receiver._RTCRtpReceiver__decoder_thread is not None:  # type: ignore[attr-defined]
         raise RuntimeError("tap_encoded_frames must run before the receiver starts")
     receiver._RTCRtpReceiver__decoder_queue = _EncodedFrameSink(kind, on_frame)  # type: ignore[attr-defined]
-    if kind == "audio":
-        # aiortc buffers 4 audio frames (80 ms) before releasing one, which only helps a
-        # local decoder.  A forwarder releases each frame as soon as it is complete; the
-        # subscriber's own jitter buffer absorbs jitter once, not twice.
-        receiver._RTCRtpReceiver__jitter_buffer = JitterBuffer(capacity=16, prefetch=1)  # type: ignore[attr-defined]
+    # aiortc releases a frame only when the first packet of the NEXT frame arrives (and
+    # holds 4 audio frames on top), which costs a frame interval per hop and only helps a
+    # local decoder.  A forwarder releases each frame as soon as it is complete; the
+    # subscriber's own jitter buffer absorbs jitter once, not twice.
+    buffer = _AudioPassThrough() if kind == "audio" else _MarkerJitterBuffer()
+    receiver._RTCRtpReceiver__jitter_buffer = buffer  # type: ignore[attr-defined]
+
+
+class _AudioPassThrough(JitterBuffer):
+    """Every Opus packet is a whole frame: release it at once, dropping late duplicates."""
+
+    def __init__(self) -> None:
+        super().__init__(capacity=16)
+        self._last_seq: int | None = None
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        seq = packet.sequence_number
+        if self._last_seq is not None and not uint16_gt(seq, self._last_seq):
+            return False, None
+        self._last_seq = seq
+        return False, JitterFrame(data=packet._data, timestamp=packet.timestamp)  # type: ignore[attr-defined]
+
+
+class _MarkerJitterBuffer(JitterBuffer):
+    """aiortc's video jitter buffer, plus: a frame is complete once its marker packet and
+    everything before it are in (a retransmission can be the packet that completes it)."""
+
+    def __init__(self) -> None:
+        super().__init__(capacity=512, is_video=True)
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        pli_flag, frame = super().add(packet)
+        if frame is None:
+            frame = self._take_first_frame()
+        return pli_flag, frame
+
+    def _take_first_frame(self) -> JitterFrame | None:
+        if self._origin is None:
+            return None
+        packets: list[RtpPacket] = []
+        for i in range(self._capacity):
+            p = self._packets[uint16_add(self._origin, i) % self._capacity]
+            if p is None or (packets and p.timestamp != packets[0].timestamp):
+                return None  # a gap, or the frame has no marker: leave it to aiortc
+            packets.append(p)
+            if p.marker:
+                break
+        first = packets[0].payload
+        # VP8 payload descriptor (RFC 7741): S bit set and partition 0 = start of a frame.
+        if not first or not first[0] & 0x10 or first[0] & 0x0F:
+            return None
+        self.remove(len(packets))
+        data = b"".join(p._data for p in packets)  # type: ignore[attr-defined]
+        return JitterFrame(data=data, timestamp=packets[0].timestamp)
 
 
 def request_keyframe(receiver: RTCRtpReceiver) -> bool:

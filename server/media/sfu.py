@@ -172,6 +172,9 @@ class AiortcMediaBackend:
         for task in list(self._tasks):
             task.cancel()
 
+    def participant_ids(self) -> list[str]:
+        return list(self._participants)
+
     def room_of(self, participant_id: str) -> str | None:
         p = self._participants.get(participant_id)
         return p.room_id if p else None

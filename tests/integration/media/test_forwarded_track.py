@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from server.media.forwarding import MAX_QUEUED_FRAMES, EncodedFrame, ForwardedTrack
+from aiortc.rtp import RtpPacket
+
+from server.media.forwarding import (
+    MAX_QUEUED_FRAMES,
+    EncodedFrame,
+    ForwardedTrack,
+    _AudioPassThrough,
+    _MarkerJitterBuffer,
+)
 from server.media.ice import advertise_public_address
 
 KEY, DELTA = b"\x00rest", b"\x01rest"  # VP8 frame tag bit 0: 0 = keyframe
@@ -63,3 +71,29 @@ def test_public_address_is_advertised_next_to_host_candidates() -> None:
     assert out[0].endswith("10.0.0.5 40000 typ host")
     assert out[1] == "a=candidate:abcp 1 udp 2130705431 203.0.113.7 40000 typ host"
     assert advertise_public_address(sdp, None) == sdp
+
+
+def vp8_packet(seq: int, ts: int, start: bool, marker: bool, body: bytes) -> RtpPacket:
+    packet = RtpPacket(payload_type=97, sequence_number=seq, timestamp=ts, marker=int(marker))
+    packet.payload = bytes([0x10 if start else 0x00]) + body
+    packet._data = body  # what aiortc's depayloader leaves for the jitter buffer
+    return packet
+
+
+def test_video_frames_leave_the_buffer_at_their_marker_packet() -> None:
+    buffer = _MarkerJitterBuffer()
+    assert buffer.add(vp8_packet(10, 900, True, False, b"a"))[1] is None
+    assert buffer.add(vp8_packet(11, 900, False, False, b"b"))[1] is None
+    frame = buffer.add(vp8_packet(12, 900, False, True, b"c"))[1]
+    assert frame is not None and (frame.data, frame.timestamp) == (b"abc", 900)
+    # a lost middle packet holds the frame until its retransmission completes it
+    assert buffer.add(vp8_packet(13, 3900, True, False, b"d"))[1] is None
+    assert buffer.add(vp8_packet(15, 3900, False, True, b"f"))[1] is None
+    frame = buffer.add(vp8_packet(14, 3900, False, False, b"e"))[1]
+    assert frame is not None and frame.data == b"def"
+
+
+def test_audio_packets_pass_straight_through_and_late_ones_are_dropped() -> None:
+    buffer = _AudioPassThrough()
+    out = [buffer.add(vp8_packet(seq, seq * 960, True, True, b"x"))[1] for seq in (1, 2, 4, 3, 5)]
+    assert [f.timestamp if f else None for f in out] == [960, 1920, 3840, None, 4800]

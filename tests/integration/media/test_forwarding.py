@@ -41,8 +41,9 @@ async def test_breakout_isolates_media_both_ways_and_return_restores_it(harness:
     await join_three(harness)
     alice, bob, carol = (harness.peers[n] for n in NAMES)
     await eventually(
-        lambda: all(p.frames_by_badge[3] >= 3 for p in (alice, bob))
-        and carol.frames_by_badge[1] >= 3,
+        lambda: (
+            all(p.frames_by_badge[3] >= 3 for p in (alice, bob)) and carol.frames_by_badge[1] >= 3
+        ),
         CONNECT_S,
         "everyone connected",
     )
@@ -87,11 +88,13 @@ async def test_breakout_isolates_media_both_ways_and_return_restores_it(harness:
     back = from_carol()
     carol_back = dict(carol.frames_by_badge)
     await eventually(
-        lambda: alice.frames_by_badge[3] > back[0] + 5
-        and bob.frames_by_badge[3] > back[1] + 5
-        and carol.frames_by_badge[1] > carol_back.get(1, 0) + 5
-        and carol.frames_by_badge[2] > carol_back.get(2, 0) + 5
-        and alice.received("audio", "carol") > 0,
+        lambda: (
+            alice.frames_by_badge[3] > back[0] + 5
+            and bob.frames_by_badge[3] > back[1] + 5
+            and carol.frames_by_badge[1] > carol_back.get(1, 0) + 5
+            and carol.frames_by_badge[2] > carol_back.get(2, 0) + 5
+            and alice.received("audio", "carol") > 0
+        ),
         CONNECT_S,
         "forwarding to resume after the breakout",
     )

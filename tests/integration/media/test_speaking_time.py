@@ -57,8 +57,10 @@ async def test_speaking_time_and_turns_match_the_recordings(
     )
     ledger = Ledger()
     await eventually(
-        lambda: sum(not c.is_speaking for c in harness.speaking) >= 4
-        and not any(harness.backend._participants[n].meter.detector.speaking for n in peers),
+        lambda: (
+            sum(not c.is_speaking for c in harness.speaking) >= 4
+            and not any(harness.backend._participants[n].meter.detector.speaking for n in peers)
+        ),
         3.0,
         "the last turns to close",
     )
