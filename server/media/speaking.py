@@ -25,7 +25,10 @@ import av
 import numpy as np
 import webrtcvad
 
-SAMPLE_RATE = 48_000
+RTP_CLOCK_RATE = 48_000  # Opus RTP timestamps always tick at 48 kHz
+# libopus decodes straight to 16 kHz, which is all a voice detector needs; the VAD costs
+# ~8x less there than at 48 kHz (it resamples internally).
+SAMPLE_RATE = 16_000
 FRAME_MS = 20
 FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
 
@@ -94,7 +97,7 @@ class SpeakingDetector:
 
 
 class VoiceClassifier:
-    """Is this 20 ms of 48 kHz mono int16 voice?"""
+    """Is this 20 ms of 16 kHz mono int16 voice?"""
 
     def __init__(self, settings: Hysteresis = DEFAULT_HYSTERESIS) -> None:
         self._vad = webrtcvad.Vad(settings.vad_mode)
@@ -156,7 +159,7 @@ class OpusSpeakingMeter:
     def _media_time_ms(self, rtp_timestamp: int, arrived_ms: int) -> int:
         if self._anchor is not None:
             anchor_ts, anchor_ms = self._anchor
-            media_ms = anchor_ms + (rtp_timestamp - anchor_ts) * 1000 // SAMPLE_RATE
+            media_ms = anchor_ms + (rtp_timestamp - anchor_ts) * 1000 // RTP_CLOCK_RATE
             if abs(media_ms - arrived_ms) <= self._REANCHOR_MS:
                 return media_ms
         self._anchor = (rtp_timestamp, arrived_ms)
