@@ -66,6 +66,7 @@ class Result:
             f"  loss audio={self.report.get('audio_loss')} video={self.report.get('video_loss')}"
             f"  latency p50/p95/p99 ms={p50}/{p95}/{p99}"
             f"  peers={self.report.get('peers_cpu_core', 0):.0%}"
+            + (f"  upstream={self.upstream_delivery}" if self.upstream_delivery else "")
         )
 
 
@@ -218,8 +219,7 @@ async def main(opts: argparse.Namespace) -> None:
     print(first.row())
     print(
         f"       inbound {first.inbound_kbps:.0f} kbit/s, "
-        f"mean video frame {first.video_frame_bytes:.0f} B, "
-        f"server received {first.upstream_delivery} of the video frames sent"
+        f"mean video frame {first.video_frame_bytes:.0f} B"
     )
     bare = await measure_bare(1, opts.size, first.video_frame_bytes or 1100, opts)
     print(bare.row())

@@ -32,6 +32,7 @@ from server.media.ice import LOOPBACK
 from server.tools.media_peer import MediaPeer
 from server.tools.media_sources import SyntheticCamera
 
+SETTLE_S = 0.5
 AUDIO_PT, VIDEO_PT = 96, 97  # what aiortc's answer assigns to Opus and VP8 (checked below)
 BARE_HEADER = struct.Struct("!HHBId")  # room, participant, kind (0 audio, 1 video), seq, sent
 
@@ -162,24 +163,36 @@ async def run_sfu(args: argparse.Namespace) -> None:
             return counter.audio if kind == "audio" else counter.video_frames
         return sum(n for (k, _), n in p.frames_by_slot.items() if k == kind)
 
-    def snapshot() -> dict[str, dict[str, int]]:
+    def sent() -> dict[str, dict[str, int]]:
         return {
             p.name: {
                 "room": room,
                 "sent_audio": p.microphone._pts // 960,
                 "sent_video": p.camera._index if p.camera else 0,
-                "recv_audio": received(p, "audio"),
-                "recv_video": received(p, "video"),
             }
             for room, p in peers
         }
 
+    def got() -> dict[str, dict[str, int]]:
+        return {
+            p.name: {"recv_audio": received(p, "audio"), "recv_video": received(p, "video")}
+            for _, p in peers
+        }
+
     for _, p in peers:
         p.latencies_s.clear()
-    before, cpu_before, wall_before = snapshot(), cpu_s(), time.monotonic()
+    # Receive counters are read SETTLE_S after send counters, so that frames in flight at
+    # either edge of the window are neither lost nor gained.
+    sent_before, cpu_before, wall_before = sent(), cpu_s(), time.monotonic()
     emit("window_start")
-    await asyncio.sleep(args.seconds)
-    after = snapshot()
+    await asyncio.sleep(SETTLE_S)
+    got_before = got()
+    await asyncio.sleep(args.seconds - SETTLE_S)
+    sent_after = sent()
+    await asyncio.sleep(SETTLE_S)
+    got_after = got()
+    before = {name: sent_before[name] | got_before[name] for name in sent_before}
+    after = {name: sent_after[name] | got_after[name] for name in sent_after}
     emit(
         "window_end",
         **loss_report(before, after, args.size),
@@ -258,16 +271,19 @@ async def run_bare(args: argparse.Namespace) -> None:
     ]
     await asyncio.sleep(args.warmup_s)
     emit("ready", all_receiving=True)
-    got_before = [dict(p.received) for *_, p in members]
     sent_before, cpu_before, wall_before = dict(sent), cpu_s(), time.monotonic()
     for *_, p in members:
         p.latencies_s.clear()
     emit("window_start")
-    await asyncio.sleep(args.seconds)
+    await asyncio.sleep(SETTLE_S)
+    got_before = [dict(p.received) for *_, p in members]
+    await asyncio.sleep(args.seconds - SETTLE_S)
+    sent_after = dict(sent)
+    await asyncio.sleep(SETTLE_S)
     fanout = args.size - 1
     report: dict[str, object] = {}
     for kind, name in ((0, "audio"), (1, "video")):
-        expected = (sent[kind] - sent_before[kind]) * fanout
+        expected = (sent_after[kind] - sent_before[kind]) * fanout
         received = sum(
             p.received[kind] - b[kind] for (*_, p), b in zip(members, got_before, strict=True)
         )
