@@ -277,12 +277,12 @@ class AiortcMediaBackend:
         room = self._rooms.setdefault(p.room_id, {})
         others = list(room.values())
         room[p.id] = p
-        changed = [p]
         for q in others:
             self._subscribe(p, q)
-            if self._subscribe(q, p):
-                changed.append(q)
-        for r in changed:
+            self._subscribe(q, p)
+        # everyone's layout may change, if only its `unslotted` list; unchanged ones are
+        # not re-sent
+        for r in [p, *others]:
             self._emit_layout(r)
 
     def _detach(self, p: Participant) -> None:
