@@ -26,8 +26,8 @@ import numpy as np
 import webrtcvad
 
 RTP_CLOCK_RATE = 48_000  # Opus RTP timestamps always tick at 48 kHz
-# libopus decodes straight to 16 kHz, which is all a voice detector needs; the VAD costs
-# ~8x less there than at 48 kHz (it resamples internally).
+# 16 kHz is all a voice detector needs; WebRTC's VAD costs ~8x less there than at 48 kHz
+# (it resamples internally, in a slower way than swresample).
 SAMPLE_RATE = 16_000
 FRAME_MS = 20
 FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
@@ -113,9 +113,10 @@ class VoiceClassifier:
 class OpusSpeakingMeter:
     """Decodes one publisher's Opus frames and yields speaking edges.
 
-    Frame times come from the RTP timeline anchored to the arrival clock, so network jitter
-    does not stretch or shrink turns; the anchor is reset when the two drift apart by more
-    than ``_REANCHOR_MS`` (a publisher that paused, or a clock that jumped).
+    Frame times come from the RTP timeline aligned with the arrival clock, so network jitter
+    does not stretch or shrink turns; the alignment jumps forward when frames arrive more
+    than ``_REANCHOR_MS`` later than the timeline says (a publisher that paused, a clock that
+    jumped).
     """
 
     _REANCHOR_MS = 250
@@ -123,11 +124,12 @@ class OpusSpeakingMeter:
     def __init__(self, settings: Hysteresis = DEFAULT_HYSTERESIS) -> None:
         self.detector = SpeakingDetector(settings)
         self._classifier = VoiceClassifier(settings)
+        # libopus always hands av 48 kHz here, whatever sample_rate says: resample
         self._decoder = av.CodecContext.create("opus", "r")
-        self._decoder.sample_rate = SAMPLE_RATE
+        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         self._pending = np.zeros(0, dtype=np.int16)
         self._pending_start_ms = 0
-        self._anchor: tuple[int, int] | None = None  # (rtp timestamp, clock ms)
+        self._offset_ms: int | None = None  # clock ms minus RTP ms
 
     def feed(self, data: bytes, rtp_timestamp: int, arrived_ms: int) -> list[Edge]:
         start_ms = self._media_time_ms(rtp_timestamp, arrived_ms)
@@ -137,30 +139,30 @@ class OpusSpeakingMeter:
             return []
         edges: list[Edge] = []
         for frame in frames:
-            pcm = frame.to_ndarray()
-            if not frame.format.is_planar and len(frame.layout.channels) > 1:
-                pcm = pcm.reshape(-1, len(frame.layout.channels))
-            else:
-                pcm = pcm.reshape(len(frame.layout.channels), -1).T
-            if pcm.dtype != np.int16:  # float decoders: scale to int16
-                pcm = np.clip(pcm * 32767.0, -32768, 32767)
-            mono = pcm.mean(axis=1).astype(np.int16)
-            if not len(self._pending):
-                self._pending_start_ms = start_ms
-            self._pending = np.concatenate([self._pending, mono])
-            while len(self._pending) >= FRAME_SAMPLES:
-                chunk, self._pending = self._pending[:FRAME_SAMPLES], self._pending[FRAME_SAMPLES:]
-                edge = self.detector.feed(self._classifier.is_voiced(chunk), self._pending_start_ms)
-                self._pending_start_ms += FRAME_MS
-                if edge is not None:
-                    edges.append(edge)
+            for out in self._resampler.resample(frame):
+                mono = out.to_ndarray().reshape(-1)
+                # the timeline of this packet wins over counting samples (losses, stalls)
+                self._pending_start_ms = start_ms - len(self._pending) * 1000 // SAMPLE_RATE
+                self._pending = np.concatenate([self._pending, mono])
+                while len(self._pending) >= FRAME_SAMPLES:
+                    chunk = self._pending[:FRAME_SAMPLES]
+                    self._pending = self._pending[FRAME_SAMPLES:]
+                    voiced = self._classifier.is_voiced(chunk)
+                    edge = self.detector.feed(voiced, self._pending_start_ms)
+                    self._pending_start_ms += FRAME_MS
+                    if edge is not None:
+                        edges.append(edge)
         return edges
 
     def _media_time_ms(self, rtp_timestamp: int, arrived_ms: int) -> int:
-        if self._anchor is not None:
-            anchor_ts, anchor_ms = self._anchor
-            media_ms = anchor_ms + (rtp_timestamp - anchor_ts) * 1000 // RTP_CLOCK_RATE
-            if abs(media_ms - arrived_ms) <= self._REANCHOR_MS:
-                return media_ms
-        self._anchor = (rtp_timestamp, arrived_ms)
-        return arrived_ms
+        # Align the RTP timeline with the least-delayed frame seen so far (a frame that
+        # arrives "early" proves the earlier alignment was late); re-align forward only when
+        # frames arrive much later than the timeline says (the publisher stalled).
+        offset_ms = arrived_ms - rtp_timestamp * 1000 // RTP_CLOCK_RATE
+        if (
+            self._offset_ms is None
+            or offset_ms < self._offset_ms
+            or offset_ms - self._offset_ms > self._REANCHOR_MS
+        ):
+            self._offset_ms = offset_ms
+        return rtp_timestamp * 1000 // RTP_CLOCK_RATE + self._offset_ms
