@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -30,6 +31,14 @@ from aiohttp import web
 
 from server.media.ice import LOOPBACK
 from server.media.sfu import AiortcMediaBackend
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def cpu_s() -> float:
@@ -49,11 +58,26 @@ class Result:
     # video frames the server got from publishers / frames publishers sent: separates
     # upstream loss (peers -> server) from downstream loss (server -> subscribers)
     upstream_delivery: float | None = None
+    rtp_loss_up: float | None = None  # publisher -> server, before retransmission
+    server_drops: int = 0  # frames the SFU dropped for slow subscribers
+    # how late a 20 ms timer fires on the server loop: high lag at low CPU means the process
+    # was waiting for a core (other work on the machine), not busy
+    loop_lag_ms: list[float] = field(default_factory=list)
 
     @property
     def worst_loss(self) -> float:
-        losses = [self.report.get(k) for k in ("audio_loss", "video_loss")]
+        """RTP packet loss (before retransmission) on the worse side of the server."""
+        down = self.report.get("rtp_loss_down")
+        losses = (
+            [self.rtp_loss_up, down]
+            if isinstance(down, float)
+            else [self.report.get(k) for k in ("audio_loss", "video_loss")]
+        )
         return max((x for x in losses if isinstance(x, float)), default=1.0)
+
+    @property
+    def lag_p95_ms(self) -> float:
+        return sorted(self.loop_lag_ms)[int(len(self.loop_lag_ms) * 0.95)]
 
     def row(self) -> str:
         participants = self.rooms * self.size
@@ -63,11 +87,40 @@ class Result:
             f"{self.label:<6} rooms={self.rooms:<2} server={self.server_cpu_core:6.1%} of a core"
             f"  per room={self.server_cpu_core / self.rooms:6.1%}"
             f"  per participant={self.server_cpu_core / participants:6.2%}"
-            f"  loss audio={self.report.get('audio_loss')} video={self.report.get('video_loss')}"
+            f"  rtp loss up={self.rtp_loss_up} down={self.report.get('rtp_loss_down')}"
+            f" drops={self.server_drops}"
+            f"  frame delivery shortfall audio={self.report.get('audio_loss')}"
+            f" video={self.report.get('video_loss')}"
             f"  latency p50/p95/p99 ms={p50}/{p95}/{p99}"
             f"  peers={self.report.get('peers_cpu_core', 0):.0%}"
             + (f"  upstream={self.upstream_delivery}" if self.upstream_delivery else "")
+            + (f"  loop lag p95={self.lag_p95_ms:.0f} ms" if self.loop_lag_ms else "")
+            + f"  machine busy={self.report.get('machine_busy', 0):.0%} of {os.cpu_count()} cores"
         )
+
+
+def upstream_rtp(backend: AiortcMediaBackend) -> tuple[int, int]:
+    """(expected, received) RTP packets on the server's publish receivers, RTX excluded.
+
+    Reads aiortc's per-SSRC receive statistics, as its RTCP receiver reports do.
+    """
+    expected = received = 0
+    for p in backend._participants.values():
+        for transceiver in p.publish.values():
+            receiver = transceiver.receiver
+            rtx = receiver._RTCRtpReceiver__rtx_ssrc  # type: ignore[attr-defined]
+            for ssrc, stream in receiver._RTCRtpReceiver__remote_streams.items():  # type: ignore[attr-defined]
+                if ssrc not in rtx:
+                    expected += stream.packets_expected
+                    received += stream.packets_received
+    return expected, received
+
+
+async def measure_loop_lag(samples: list[float]) -> None:
+    while True:
+        start = time.monotonic()
+        await asyncio.sleep(0.02)
+        samples.append((time.monotonic() - start - 0.02) * 1000)
 
 
 class BareRelay(asyncio.DatagramProtocol):
@@ -92,7 +145,25 @@ class BareRelay(asyncio.DatagramProtocol):
 async def run_worker(
     args: list[str], budget_s: float, on_window: Callable[[str], None] = lambda _: None
 ) -> tuple[dict[str, object], float]:
-    """Run the peer process; returns its window report and the server CPU over that window."""
+    """Run the peer process; returns its window report and the server CPU over that window.
+
+    The report also gets ``machine_busy``: how busy all cores were meanwhile.
+    """
+    ticks: dict[str, tuple[int, int]] = {}
+
+    def on_edge(edge: str) -> None:
+        ticks[edge] = machine_ticks()
+        on_window(edge)
+
+    report, cpu = await _run_worker(args, budget_s, on_edge)
+    (b0, t0), (b1, t1) = ticks["start"], ticks["end"]
+    report["machine_busy"] = (b1 - b0) / max(t1 - t0, 1)
+    return report, cpu
+
+
+async def _run_worker(
+    args: list[str], budget_s: float, on_window: Callable[[str], None]
+) -> tuple[dict[str, object], float]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.media_peers", *args, stdout=asyncio.subprocess.PIPE
     )
@@ -135,7 +206,10 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     result = Result("sfu", rooms, size)
+    lag = asyncio.ensure_future(measure_loop_lag(result.loop_lag_ms))
     totals: dict[str, tuple[int, int, float]] = {}
+
+    upstream: dict[str, tuple[int, int, int]] = {}
 
     def on_window(edge: str) -> None:
         stats = [backend.stats(pid) for pid in backend.participant_ids()]
@@ -144,6 +218,7 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
             sum(s.video_frames_received for s in stats),
             time.monotonic(),
         )
+        upstream[edge] = (*upstream_rtp(backend), sum(s.frames_dropped for s in stats))
 
     try:
         result.report, result.server_cpu_core = await run_worker(
@@ -157,7 +232,11 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
         result.video_frame_bytes = (b1 - b0) / max(v1 - v0, 1)
         sent = int(result.report.get("video_expected") or 0) / max(size - 1, 1)
         result.upstream_delivery = round((v1 - v0) / sent, 3) if sent else None
+        (e0, r0, d0), (e1, r1, d1) = upstream["start"], upstream["end"]
+        result.rtp_loss_up = round(1 - (r1 - r0) / (e1 - e0), 4) if e1 > e0 else None
+        result.server_drops = d1 - d0
     finally:
+        lag.cancel()
         await backend.close()
         await runner.cleanup()
     return result

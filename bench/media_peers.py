@@ -66,16 +66,48 @@ class LightCounter:
         self.audio = 0
         self.video_frames = 0
         self.video_sources: set[int] = set()
+        # per SSRC: [first extended sequence number, highest, packets received]
+        self.streams: dict[int, list[int]] = {}
         transport = peer.pc.getTransceivers()[0].receiver.transport
         transport._handle_rtp_data = self._on_rtp  # type: ignore[method-assign]
 
     async def _on_rtp(self, data: bytes, arrival_time_ms: int) -> None:
         payload_type, marker = data[1] & 0x7F, data[1] >> 7
+        if payload_type not in (AUDIO_PT, VIDEO_PT):
+            return  # RTX: loss is counted before retransmission, like RTCP receiver reports
+        ssrc = int.from_bytes(data[8:12], "big")
+        seq = int.from_bytes(data[2:4], "big")
+        stream = self.streams.get(ssrc)
+        if stream is None:
+            self.streams[ssrc] = [seq, seq, 1]
+        else:
+            ext = (stream[1] & ~0xFFFF) | seq
+            if ext < stream[1] - 0x8000:
+                ext += 0x10000
+            elif ext > stream[1] + 0x8000:
+                ext -= 0x10000
+            stream[1] = max(stream[1], ext)
+            stream[2] += 1
         if payload_type == AUDIO_PT:
             self.audio += 1
-        elif payload_type == VIDEO_PT and marker:
+        elif marker:
             self.video_frames += 1
-            self.video_sources.add(int.from_bytes(data[8:12], "big"))
+            self.video_sources.add(ssrc)
+
+    def rtp_counts(self) -> tuple[int, int]:
+        """(expected, received) RTP packets over all incoming streams so far."""
+        expected = sum(high - low + 1 for low, high, _ in self.streams.values())
+        return expected, sum(n for *_, n in self.streams.values())
+
+
+async def rtp_counts(peer: MediaPeer) -> tuple[int, int]:
+    """(expected, received) for a full aiortc subscriber, from its RTCP statistics."""
+    expected = received = 0
+    for stats in (await peer.pc.getStats()).values():
+        if stats.type == "inbound-rtp":
+            expected += stats.packetsReceived + stats.packetsLost
+            received += stats.packetsReceived
+    return expected, received
 
 
 def write_voice_wav(path: Path, seconds: float = 4.0) -> None:
@@ -179,23 +211,34 @@ async def run_sfu(args: argparse.Namespace) -> None:
             for _, p in peers
         }
 
+    async def rtp_total() -> tuple[int, int]:
+        expected = received = 0
+        for _, p in peers:
+            e, r = light[p.name].rtp_counts() if p.name in light else await rtp_counts(p)
+            expected, received = expected + e, received + r
+        return expected, received
+
     for _, p in peers:
         p.latencies_s.clear()
     # Receive counters are read SETTLE_S after send counters, so that frames in flight at
     # either edge of the window are neither lost nor gained.
     sent_before, cpu_before, wall_before = sent(), cpu_s(), time.monotonic()
+    rtp_before = await rtp_total()
     emit("window_start")
     await asyncio.sleep(SETTLE_S)
     got_before = got()
     await asyncio.sleep(args.seconds - SETTLE_S)
     sent_after = sent()
+    rtp_after = await rtp_total()
     await asyncio.sleep(SETTLE_S)
     got_after = got()
+    rtp_expected, rtp_received = (a - b for a, b in zip(rtp_after, rtp_before, strict=True))
     before = {name: sent_before[name] | got_before[name] for name in sent_before}
     after = {name: sent_after[name] | got_after[name] for name in sent_after}
     emit(
         "window_end",
         **loss_report(before, after, args.size),
+        rtp_loss_down=round(1 - rtp_received / rtp_expected, 4) if rtp_expected else None,
         latency_ms=percentiles_ms([x for _, p in peers for x in p.latencies_s]),
         peers_cpu_core=round((cpu_s() - cpu_before) / (time.monotonic() - wall_before), 3),
     )
