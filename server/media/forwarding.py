@@ -32,7 +32,7 @@ from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.codecs import is_rtx
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability, RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add, uint16_gt
 
@@ -186,7 +186,7 @@ def intercept_keyframe_requests(sender: RTCRtpSender, on_request: Callable[[], N
     sender._send_keyframe = on_request  # type: ignore[method-assign]
 
 
-def codec_preferences(kind: str) -> list:
+def codec_preferences(kind: str) -> list[RTCRtpCodecCapability]:
     """The only codecs we forward: Opus for audio, VP8 (+ RTX) for video.
 
     Forwarding without transcoding requires every publisher and subscriber to agree on one
@@ -216,7 +216,7 @@ class ForwardedTrack(MediaStreamTrack):
         self._clock_rate = AUDIO_CLOCK_RATE if kind == "audio" else VIDEO_CLOCK_RATE
         self._time_base = Fraction(1, self._clock_rate)
         self._on_keyframe_needed = on_keyframe_needed
-        self._queue: asyncio.Queue[av.Packet | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[av.Packet | None] = asyncio.Queue()  # type: ignore[type-arg]
         self._source: object | None = None
         self._offset: int | None = None
         self._awaiting_keyframe = kind == "video"
@@ -274,7 +274,7 @@ class ForwardedTrack(MediaStreamTrack):
         elapsed = max(frame.arrived_at_s - self._last_out_s, 0.001)
         return self._last_out_ts + int(elapsed * self._clock_rate)
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet:  # type: ignore[type-arg]
         if self.readyState != "live":
             raise MediaStreamError
         packet = await self._queue.get()

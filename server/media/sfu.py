@@ -230,15 +230,17 @@ class AiortcMediaBackend:
     def _wire(self, p: Participant) -> None:
         """After the offer is applied: tap the publish receivers, route subscriber PLIs."""
         for kind, transceiver in p.publish.items():
-            handler = self._on_audio_frame if kind == "audio" else self._on_video_frame
-            tap_encoded_frames(
-                transceiver.receiver, kind, lambda f, h=handler: h(p, f)
-            )
+            tap_encoded_frames(transceiver.receiver, kind, self._frame_handler(p, kind))
         for slot in p.slots:
             if slot.video_transceiver is not None:
                 intercept_keyframe_requests(
                     slot.video_transceiver.sender, self._keyframe_callback(slot, "video")
                 )
+
+    def _frame_handler(self, p: Participant, kind: str) -> Callable[[EncodedFrame], None]:
+        if kind == "audio":
+            return lambda frame: self._on_audio_frame(p, frame)
+        return lambda frame: self._on_video_frame(p, frame)
 
     def _request_keyframe(self, publisher: Participant) -> None:
         now = time.monotonic()

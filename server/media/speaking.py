@@ -107,7 +107,7 @@ class VoiceClassifier:
         rms = float(np.sqrt(np.mean(np.square(pcm, dtype=np.float64))))
         if rms < self._min_rms:
             return False
-        return self._vad.is_speech(pcm.tobytes(), SAMPLE_RATE)
+        return bool(self._vad.is_speech(pcm.tobytes(), SAMPLE_RATE))
 
 
 class OpusSpeakingMeter:

@@ -95,6 +95,7 @@ class MediaPeer:
         with gathering_on(self._ice.host_addresses):
             await self.pc.setLocalDescription(await self.pc.createOffer())
         for index, t in enumerate(self._recv):
+            assert t.mid is not None  # assigned by createOffer
             self._slot_of_mid[t.mid] = (t.kind, index // len(kinds))
         answer = await self._signal(self.pc.localDescription.sdp)
         await self.pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
@@ -121,9 +122,10 @@ class MediaPeer:
     # -- counting --------------------------------------------------------------------------
 
     def _count(self, t: RTCRtpTransceiver, keyframe: bool) -> str | None:
-        kind, index = self._slot_of_mid[t.mid]
+        mid = t.mid or ""
+        kind, index = self._slot_of_mid[mid]
         self.frames_by_slot[(kind, index)] += 1
-        source = self.publisher_of(t.mid)
+        source = self.publisher_of(mid)
         if source is not None:
             self.frames_by_source[(kind, source)] += 1
             if keyframe:

@@ -50,7 +50,7 @@ class WavMicrophone(MediaStreamTrack):
     def __init__(self, path: str | Path | None, *, loop: bool = False) -> None:
         super().__init__()
         self._samples = load_wav_mono_48k(path) if path else np.zeros(0, dtype=np.int16)
-        self._loop = loop
+        self._repeat = loop  # not `_loop`: pyee's event emitter keeps its event loop there
         self._pts = 0
         self._start_s: float | None = None
         self.started_at_ms: int | None = None  # epoch ms at which sample 0 was sent
@@ -78,7 +78,7 @@ class WavMicrophone(MediaStreamTrack):
 
     def _chunk(self, start: int) -> np.ndarray:
         total = len(self._samples)
-        if total and self._loop:
+        if total and self._repeat:
             idx = np.arange(start, start + AUDIO_SAMPLES) % total
             return self._samples[idx]
         chunk = self._samples[start : start + AUDIO_SAMPLES]
@@ -150,9 +150,9 @@ class SyntheticCamera(MediaStreamTrack):
         self._size = (width, height)
         self._fps = fps
         self._encoder = Vp8Stream(width, height, fps, bitrate)
-        self._loop: list[bytes] | None = None
+        self._encoded_loop: list[bytes] | None = None
         if loop_frames:
-            self._loop = [
+            self._encoded_loop = [
                 self._encoder.encode(draw_frame(i, width, height, badge), i, i == 0)
                 for i in range(loop_frames)
             ]
@@ -168,7 +168,7 @@ class SyntheticCamera(MediaStreamTrack):
         self.keyframe_requests += 1
         self._keyframe_wanted = True
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet:  # type: ignore[type-arg]
         if self.readyState != "live":
             raise MediaStreamError
         if self._start_s is None:
@@ -177,11 +177,11 @@ class SyntheticCamera(MediaStreamTrack):
             due = self._start_s + self._index / self._fps
             await asyncio.sleep(max(0.0, due - time.monotonic()))
         keyframe, self._keyframe_wanted = self._keyframe_wanted, False
-        if self._loop is not None:
+        if self._encoded_loop is not None:
             if keyframe:
                 self._loop_pos = 0
-            data = self._loop[self._loop_pos]
-            self._loop_pos = (self._loop_pos + 1) % len(self._loop)
+            data = self._encoded_loop[self._loop_pos]
+            self._loop_pos = (self._loop_pos + 1) % len(self._encoded_loop)
             keyframe = keyframe or self._loop_pos == 1
         else:
             frame = draw_frame(self._index, *self._size, self.badge)
