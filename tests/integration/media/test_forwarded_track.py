@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiortc.rtp import RtpPacket
 
 from server.media.forwarding import (
@@ -97,3 +98,14 @@ def test_audio_packets_pass_straight_through_and_late_ones_are_dropped() -> None
     buffer = _AudioPassThrough()
     out = [buffer.add(vp8_packet(seq, seq * 960, True, True, b"x"))[1] for seq in (1, 2, 4, 3, 5)]
     assert [f.timestamp if f else None for f in out] == [960, 1920, 3840, None, 4800]
+
+
+def test_forwarding_refuses_another_aiortc_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import importlib.metadata
+
+    import server.media.forwarding as forwarding
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.17.0")
+    with pytest.raises(ImportError, match="aiortc==1.16.0"):
+        importlib.reload(forwarding)

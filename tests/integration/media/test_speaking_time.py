@@ -81,3 +81,28 @@ async def test_speaking_time_and_turns_match_the_recordings(
         first_ms, first_truth_s = ledger.turns[name][0][0], track.truth_s[0][0]
         for (start_ms, _), (truth_s, _) in zip(ledger.turns[name], track.truth_s, strict=True):
             assert abs((start_ms - first_ms) - (truth_s - first_truth_s) * 1000) <= 150, name
+
+
+async def test_a_turn_open_at_a_move_ends_in_the_old_room_and_resumes_in_the_new(
+    harness: Harness, tmp_path: Path
+) -> None:
+    track = build_track(tmp_path / "alice.wav", [Utterance(0.2, LONG_TALK)], 8.0)
+    await harness.join("alice", "main", badge=1, wav=track.path, audio_only=True)
+    await harness.join("bob", "main", badge=2, audio_only=True)
+    await eventually(lambda: len(harness.speaking) == 1, 10.0, "alice to start speaking")
+
+    await harness.backend.move("alice", "breakout-1")
+    # closed synchronously, in the room where it was spoken
+    assert [(c.room_id, c.is_speaking) for c in harness.speaking] == [
+        ("main", True),
+        ("main", False),
+    ]
+    await eventually(lambda: len(harness.speaking) == 3, 5.0, "the turn to resume")
+    assert (harness.speaking[2].room_id, harness.speaking[2].is_speaking) == ("breakout-1", True)
+    assert harness.speaking[2].at_ms >= harness.speaking[1].at_ms
+
+
+LONG_TALK = (
+    "I have been thinking about what you said last week, about the evenings being the "
+    "hardest part, and I think that is true for me as well"
+)
