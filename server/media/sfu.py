@@ -117,6 +117,9 @@ class AiortcMediaBackend:
             offer = SessionDescription.parse(offer_sdp)
         except Exception as exc:  # aiortc raises assorted errors on bad SDP
             raise NegotiationFailed(f"unreadable offer: {exc}") from exc
+        if not any(m.kind == "audio" for m in offer.media):
+            # aiortc parses most garbage into an empty description; refuse it here
+            raise NegotiationFailed("the offer has no audio m-line")
 
         pc = RTCPeerConnection(self._ice.configuration())
         p = Participant(participant_id, room_id, pc, audio_only, self._hysteresis)

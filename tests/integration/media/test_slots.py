@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from server.media.backend import NegotiationFailed, UnknownParticipant
+from server.tools.media_peer import MediaPeer
 from tests.integration.media.conftest import Harness, eventually
 
 
@@ -33,3 +37,24 @@ async def test_audio_only_participant_neither_sends_nor_gets_video(harness: Harn
     assert not any(kind == "video" for kind, _ in eve.frames_by_slot)
     assert harness.backend.stats("eve").video_frames_received == 0
     assert alice.received("video", "eve") == 0
+
+
+async def test_an_offer_without_vp8_is_refused_and_leaves_nothing_behind(harness: Harness) -> None:
+    offers: list[str] = []
+
+    async def capture(offer_sdp: str) -> str:
+        offers.append(offer_sdp)
+        raise ConnectionAbortedError  # only the offer is wanted
+
+    peer = MediaPeer("mallory", None, capture, slots=1)
+    with pytest.raises(ConnectionAbortedError):
+        await peer.start()
+    await peer.close()
+    h264_only = offers[0].replace("VP8/90000", "H264/90000")
+    with pytest.raises(NegotiationFailed):
+        await harness.backend.join("mallory", "main", h264_only)
+    with pytest.raises(NegotiationFailed):
+        await harness.backend.join("mallory", "main", "this is not SDP")
+    assert harness.backend.participant_ids() == []
+    with pytest.raises(UnknownParticipant):
+        harness.backend.stats("mallory")
