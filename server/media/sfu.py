@@ -340,7 +340,7 @@ class AiortcMediaBackend:
 
     def _end_turn(self, p: Participant) -> None:
         """Close an open turn where it happened, before the participant changes room."""
-        edge = p.meter.detector.idle(self._clock_ms() + self._hysteresis.stop_silence_ms)
+        edge = p.meter.detector.close(self._clock_ms())
         if edge is not None:
             self._emit_speaking(p, edge)
 

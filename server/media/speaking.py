@@ -88,6 +88,15 @@ class SpeakingDetector:
             return None
         return self._end_if_silent(now_ms)
 
+    def close(self, now_ms: int) -> Edge | None:
+        """End an open turn now (the speaker moved or left), at its last voiced frame."""
+        if not self._speaking:
+            return None
+        self._speaking = False
+        self._window.clear()
+        last = self._last_voiced_end_ms
+        return Edge(False, min(last, now_ms) if last is not None else now_ms)
+
     def _end_if_silent(self, now_ms: int) -> Edge | None:
         last = self._last_voiced_end_ms
         if last is not None and now_ms - last < self._settings.stop_silence_ms:

@@ -49,3 +49,13 @@ def test_idle_closes_a_turn_when_audio_stops_arriving() -> None:
     assert detector.idle(500) is None  # 200 ms after the last voice: still a pause
     assert detector.idle(900) == Edge(False, 300)
     assert not detector.speaking
+
+
+def test_close_ends_an_open_turn_even_mid_word() -> None:
+    detector = SpeakingDetector()
+    for i in range(15):
+        detector.feed(True, i * 20)
+    # the media timeline may run a frame ahead of the caller's clock
+    assert detector.close(290) == Edge(False, 290)
+    assert detector.close(400) is None
+    assert not detector.speaking
