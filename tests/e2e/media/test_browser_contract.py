@@ -129,7 +129,10 @@ async def test_chromium_publishes_and_receives_through_slots(backend: AiortcMedi
             inbound: dict = {}
             for _ in range(150):
                 inbound = await page.evaluate("window.inbound()")
-                if inbound.get(slot.video_mid, {}).get("frames", 0) > 5:
+                if (
+                    inbound.get(slot.video_mid, {}).get("frames", 0) > 5
+                    and inbound.get(slot.audio_mid, {}).get("packets", 0) > 20
+                ):
                     break
                 await page.wait_for_timeout(100)
             assert inbound[slot.video_mid]["frames"] > 5, inbound
