@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from server.clock import Clock
 from server.live.state import LiveState
+from server.media.backend import MediaBackend
 from server.services.trigger_lists import TriggerLists
 from server.settings import Settings
 
@@ -20,3 +21,4 @@ DB = web.AppKey("db", async_sessionmaker[Any])
 SIO = web.AppKey("sio", socketio.AsyncServer)
 LIVE = web.AppKey("live", LiveState)
 TRIGGERS = web.AppKey("trigger_lists", TriggerLists)
+MEDIA = web.AppKey("media", MediaBackend)
