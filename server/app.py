@@ -48,6 +48,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_state)
     app.cleanup_ctx.append(_trigger_lists)
+    app.cleanup_ctx.append(_media)
     setup_http(app)
     setup_realtime(app, sio)
     return app
@@ -79,3 +80,19 @@ async def _trigger_lists(app: web.Application) -> AsyncIterator[None]:
     await lists.matcher_for_group(None)  # compile the global lists before the first message
     yield
     await bus.stop()
+
+
+async def _media(app: web.Application) -> AsyncIterator[None]:
+    """The SFU (in-process aiortc adapter) on the deployment's ICE settings; see docs/media.md."""
+    from server.media.ice import ice_settings_from
+    from server.media.sfu import AiortcMediaBackend
+
+    settings = app[context.SETTINGS]
+    if settings.media_backend != "aiortc":
+        raise RuntimeError(f"MEDIA_BACKEND={settings.media_backend!r} is not available yet")
+    backend = AiortcMediaBackend(
+        ice_settings_from(settings.ice_servers, settings.media_host_addresses, settings.public_ip)
+    )
+    app[context.MEDIA] = backend
+    yield
+    await backend.close()

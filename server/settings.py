@@ -29,6 +29,8 @@ class Settings:
     login_attempts_per_minute: int = 5
     ice_servers: tuple[str, ...] = ()
     public_ip: str = ""
+    # exact local addresses the SFU gathers ICE candidates on; empty = every non-loopback one
+    media_host_addresses: tuple[str, ...] = ()
     media_backend: str = "aiortc"
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -70,6 +72,7 @@ class Settings:
             login_attempts_per_minute=int(env.get("LOGIN_ATTEMPTS_PER_MINUTE", "5")),
             ice_servers=_split(env.get("ICE_SERVERS", "")),
             public_ip=env.get("PUBLIC_IP", ""),
+            media_host_addresses=_split(env.get("MEDIA_HOST_ADDRESSES", "")),
             media_backend=env.get("MEDIA_BACKEND", "aiortc"),
             log_level=env.get("LOG_LEVEL", "INFO"),
         )

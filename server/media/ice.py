@@ -20,6 +20,7 @@ import contextvars
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import aioice.ice
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
@@ -106,3 +107,47 @@ def advertise_public_address(sdp: str, public_address: str | None) -> str:
                 f"{public_address} {match['port']} typ host{match['rest']}"
             )
     return "\r\n".join(out) + "\r\n"
+
+
+def parse_ice_server(entry: str) -> RTCIceServer:
+    """One ``ICE_SERVERS`` entry as an ``RTCIceServer``.
+
+    ``stun:host:port`` and ``turn:host:port?transport=tcp`` (also ``turns:``) as in RFC 7064 /
+    7065; credentials for TURN go before the host, ``turn:USER:PASSWORD@host:port``
+    (percent-encode ``:``, ``@`` or ``,`` inside them).
+    """
+    scheme, sep, rest = entry.strip().partition(":")
+    if not sep or scheme not in ("stun", "stuns", "turn", "turns") or not rest:
+        raise ValueError(f"not a STUN/TURN URL: {entry!r}")
+    if "@" not in rest:
+        return RTCIceServer(f"{scheme}:{rest}")
+    userinfo, _, host = rest.rpartition("@")
+    username, _, credential = userinfo.partition(":")
+    return RTCIceServer(
+        f"{scheme}:{host}", username=unquote(username), credential=unquote(credential)
+    )
+
+
+def ice_settings_from(
+    servers: Sequence[str], host_addresses: Sequence[str], public_address: str
+) -> IceSettings:
+    """The deployment's ICE settings from ``ICE_SERVERS``, ``MEDIA_HOST_ADDRESSES`` and
+    ``PUBLIC_IP`` (empty values: no servers, aioice's interfaces, no public address)."""
+    return IceSettings(
+        servers=tuple(parse_ice_server(s) for s in servers),
+        host_addresses=tuple(host_addresses) or None,
+        public_address=public_address or None,
+    )
+
+
+def browser_ice_servers(servers: Sequence[RTCIceServer]) -> list[dict[str, str]]:
+    """The same servers in the shape a browser's ``RTCPeerConnection`` takes."""
+    out: list[dict[str, str]] = []
+    for server in servers:
+        entry = {"urls": str(server.urls)}
+        if server.username:
+            entry["username"] = server.username
+        if server.credential:
+            entry["credential"] = str(server.credential)
+        out.append(entry)
+    return out

@@ -128,6 +128,7 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
             broadcaster=broadcaster,
             clock=app[context.CLOCK],
             triggers=app[context.TRIGGERS],
+            media=app.get(context.MEDIA),
         )
         yield
 
@@ -162,6 +163,9 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
         except Exception:
             log.exception("disconnect of %s failed", sid)
 
+    from server.realtime.media import setup_media
+
+    setup_media(app, sio)  # media:* events, speaking and layout listeners
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
     for name, spec in EVENTS.items():

@@ -12,7 +12,7 @@ from facilitator.events import MemberAdmitted, MemberDeclined
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, Role, require
 from facilitator.session import AttendanceStatus, SessionState, check_capacity, check_lobby_entry
-from server.services import broadcast
+from server.services import broadcast, media_session
 from server.services.callers import Caller
 from server.services.runtime import (
     Runtime,
@@ -115,6 +115,7 @@ async def admit(rt: Runtime, caller: Caller, member_id: str, message: str | None
     )
     for sid in placed.sids:
         await rt.broadcaster.join(sid, broadcast.room(session.id, MAIN_ROOM))
+    await media_session.person_entered(rt, session.id, member_id, MAIN_ROOM, Role.PEER.value)
     snapshot = await room_snapshot(rt, session.id, MAIN_ROOM)
     await rt.broadcaster.emit(
         MemberAdmitted(session.id, member_id, message, room=snapshot.to_payload()),

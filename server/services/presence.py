@@ -9,7 +9,7 @@ from sqlalchemy import select
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, may
 from facilitator.session import AttendanceStatus, SessionState
-from server.services import broadcast
+from server.services import broadcast, media_session
 from server.services.callers import Caller
 from server.services.runtime import (
     Runtime,
@@ -61,6 +61,9 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         "group": {"name": group.name, "ground_rules": list(group.ground_rules or [])},
     }
     if room_id is not None:
+        await media_session.person_entered(
+            rt, session.id, caller.person_id, room_id, caller.role.value
+        )
         await rt.broadcaster.join(sid, broadcast.room(session.id, room_id))
         await announce_participants(rt, session.id, room_id)
         answer["room"] = (await room_snapshot(rt, session.id, room_id)).to_payload()
@@ -80,5 +83,8 @@ async def leave_session(rt: Runtime, caller: Caller) -> None:
     after = await rt.roster.disconnect(
         caller.session_id, person_id=caller.person_id, sid=caller.sid
     )
+    await media_session.connection_closed(rt, caller)
+    if after is not None and not after.connected:
+        await media_session.person_left(rt, caller.session_id, caller.person_id)
     if after is not None and after.room_id is not None:
         await announce_participants(rt, caller.session_id, after.room_id)

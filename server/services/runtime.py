@@ -15,6 +15,7 @@ from server.clock import Clock
 from server.live.history import History
 from server.live.roster import Roster
 from server.live.state import LiveState
+from server.media.backend import MediaBackend
 from server.services import broadcast
 from server.services.sessions_admin import session_json as admin_session_json
 from server.services.timeutil import aware
@@ -29,6 +30,7 @@ class Runtime:
     broadcaster: broadcast.Broadcaster
     clock: Clock
     triggers: TriggerLists | None = None  # None only in tests of services that never chat
+    media: MediaBackend | None = None  # None only in tests of services without media
     roster: Roster = field(init=False)
     history: History = field(init=False)
 

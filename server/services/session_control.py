@@ -11,7 +11,7 @@ from facilitator.events import MemberRemoved, SessionStateChanged
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, require
 from facilitator.session import AttendanceStatus, SessionState, decide_go_live, transition
-from server.services import broadcast
+from server.services import broadcast, media_session
 from server.services.callers import Caller
 from server.services.runtime import Runtime, announce_lobby, announce_participants, load_session
 from server.services.runtime import session_json as _session_json
@@ -72,6 +72,7 @@ async def end_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         session.state = transition(SessionState(session.state), SessionState.ENDED).value
         session.ended_at = rt.now()
         answer = _session_json(session, group)
+    await media_session.session_ended(rt, session.id)
     await rt.live.clear_session(session.id)
     await _announce_state(rt, session.id, session.state, session.solo_reason)
     return {"ok": True, "session": answer}
@@ -96,6 +97,8 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
         attendance.decided_by = caller.person_id
         attendance.decided_at = rt.now()
     dropped = await rt.roster.drop(session.id, member_id)
+    await media_session.leave_media(rt, session.id, member_id)
+    await media_session.person_left(rt, session.id, member_id)
     was_waiting = await rt.roster.stop_waiting(session.id, member_id)
     await rt.broadcaster.emit(
         MemberRemoved(session.id, member_id), to=broadcast.person(session.id, member_id)
