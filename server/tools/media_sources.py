@@ -47,8 +47,14 @@ class WavMicrophone(MediaStreamTrack):
 
     kind = "audio"
 
-    def __init__(self, path: str | Path | None, *, loop: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None, *, loop: bool = False, gate: asyncio.Event | None = None
+    ) -> None:
         super().__init__()
+        # with a gate the file starts when the gate opens (silence until then), so several
+        # peers can play "at once" however long each took to connect
+        self._gate = gate
+        self._offset = 0
         self._samples = load_wav_mono_48k(path) if path else np.zeros(0, dtype=np.int16)
         self._repeat = loop  # not `_loop`: pyee's event emitter keeps its event loop there
         self._pts = 0
@@ -68,7 +74,13 @@ class WavMicrophone(MediaStreamTrack):
             self.started_at_ms = time.time_ns() // 1_000_000
         else:  # pace in real time, as a microphone would
             await asyncio.sleep(max(0.0, self._start_s + self._pts / AUDIO_RATE - time.monotonic()))
-        chunk = self._chunk(self._pts)
+        if self._gate is not None and not self._gate.is_set():
+            chunk = np.zeros(AUDIO_SAMPLES, np.int16)
+            self._offset = self._pts + AUDIO_SAMPLES
+        else:
+            if self._gate is not None and self._pts == self._offset:
+                self.started_at_ms = time.time_ns() // 1_000_000
+            chunk = self._chunk(self._pts - self._offset)
         frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = AUDIO_RATE
         frame.pts = self._pts
