@@ -27,6 +27,7 @@ AUDIO_SAMPLES = int(AUDIO_RATE * AUDIO_PTIME_S)
 VIDEO_TIME_BASE = Fraction(1, 90_000)
 BADGE_SIZE = 32
 _BADGE_BASE, _BADGE_STEP = 30, 20
+MAX_BEHIND_S = 1.0  # a longer gap is the sender waiting, not jitter to catch up on
 
 
 def load_wav_mono_48k(path: str | Path) -> np.ndarray:
@@ -59,7 +60,7 @@ class WavMicrophone(MediaStreamTrack):
         self._repeat = loop  # not `_loop`: pyee's event emitter keeps its event loop there
         self._pts = 0
         self._start_s: float | None = None
-        self.started_at_ms: int | None = None  # epoch ms at which sample 0 was sent
+        self.started_at_ms: int | None = None  # epoch ms of sample 0, on the real-time timeline
         self.finished = asyncio.Event()
 
     @property
@@ -73,7 +74,17 @@ class WavMicrophone(MediaStreamTrack):
             self._start_s = time.monotonic()
             self.started_at_ms = time.time_ns() // 1_000_000
         else:  # pace in real time, as a microphone would
-            await asyncio.sleep(max(0.0, self._start_s + self._pts / AUDIO_RATE - time.monotonic()))
+            behind_s = time.monotonic() - (self._start_s + self._pts / AUDIO_RATE)
+            if behind_s > MAX_BEHIND_S:
+                # the sender did not ask for a long while (it waits for the connection after
+                # its first frame): carry on from now instead of playing seconds of the file
+                # in a burst, which would squeeze its timing for whoever measures it; shorter
+                # delays (a busy event loop) are caught up, like a microphone's buffer
+                self._start_s += behind_s
+                if self.started_at_ms is not None:  # where sample 0 is on the new timeline
+                    self.started_at_ms += int(behind_s * 1000)
+            else:
+                await asyncio.sleep(max(0.0, -behind_s))
         if self._gate is not None and not self._gate.is_set():
             chunk = np.zeros(AUDIO_SAMPLES, np.int16)
             self._offset = self._pts + AUDIO_SAMPLES

@@ -93,6 +93,7 @@ class SimPeer:
         self._gate = gate
         self.sio = socketio.AsyncClient(reconnection=False)
         self.member: dict[str, Any] = {}
+        self.member_token = ""
         self.session_id = ""
         self.media: MediaPeer | None = None
         self.names: dict[str, str] = {}
@@ -160,6 +161,7 @@ class SimPeer:
             "POST", f"/api/invites/{self.token}/members", {"pseudonym": self.name}
         )
         self.member = created["member"]
+        self.member_token = created["member_token"]
         self._emit({"event": "member", "name": self.name, "member_id": self.member["id"]})
         await self.sio.connect(
             self.base_url,
