@@ -22,6 +22,7 @@ import { createBackchannelPanel } from "../features/backchannel/view.js";
 import { initialTriggers, addAlert, addHeld, replaceHeld, resolveHeld } from "../features/trigger/state.js";
 import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../features/trigger/socket.js";
 import { createTriggerPanel } from "../features/trigger/view.js";
+import { createMediaPanel } from "../features/media/view.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
@@ -67,9 +68,10 @@ export function openConsole(container, session) {
     onReject: async (heldId) => { await rejectHeld(socket, heldId); store.apply(slice("triggers", resolveHeld), heldId); },
   });
 
+  const media = createMediaPanel({ getSocket: () => socket });
   mount(container,
     h("p", {}, h("a", { href: "#/sessions" }, "← My sessions")),
-    connection, controls.el,
+    connection, controls.el, media.el,
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
       h("div", {}, chat.el),
@@ -83,6 +85,7 @@ export function openConsole(container, session) {
     if (!previous || state.session !== previous.session) controls.render(state.session);
     if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
     if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
+      media.render(state.room.participants);
       participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id });
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
@@ -100,6 +103,7 @@ export function openConsole(container, session) {
         const ack = await joinSession(socket);
         store.apply(slice("session", applyJoin), ack);
         store.apply(slice("triggers", replaceHeld), ack.held);
+        if (ack.room) media.onSocketConnected();
         if (ack.room) {
           store.apply(slice("room", applySnapshot), ack.room);
           store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -109,6 +113,7 @@ export function openConsole(container, session) {
       }
     },
     onDisconnect: (reason) => {
+      media.onSocketDisconnected();
       store.apply(slice("session", setConnected), false);
       if (reason !== "io client disconnect") mount(connection, h("p", { class: "notice notice-info" }, "Connection lost. Reconnecting…"));
     },
@@ -129,5 +134,5 @@ export function openConsole(container, session) {
   onHeld(socket, mine((held) => store.apply(slice("triggers", addHeld), held)));
   onResolved(socket, mine((resolved) => store.apply(slice("triggers", resolveHeld), resolved.held_id)));
 
-  return () => socket.disconnect();
+  return () => { media.destroy(); socket.disconnect(); };
 }

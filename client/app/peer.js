@@ -20,6 +20,7 @@ import { sendChat, onChatMessage } from "../features/chat/socket.js";
 import { createChatPanel } from "../features/chat/view.js";
 import { onReminder, onDecided } from "../features/trigger/socket.js";
 import { createReminderPanel } from "../features/trigger/view.js";
+import { createMediaPanel } from "../features/media/view.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -37,6 +38,7 @@ const store = createStore({
 });
 let socket = null;
 let roomView = null;
+let mediaPanel = null; // lives while the person is in the room, across re-renders
 
 const slice = (key, change) => (state, ...args) => {
   const next = change(state[key], ...args);
@@ -51,6 +53,7 @@ store.subscribe((state, previous) => {
 
 function renderScreen(state) {
   roomView = null;
+  if (state.screen !== "room" && mediaPanel) { mediaPanel.destroy(); mediaPanel = null; }
   const d = state.screenData;
   let content;
   switch (state.screen) {
@@ -97,17 +100,23 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, participants.el, reminder.el, chat.el);
+    welcome, mediaEl(state), participants.el, reminder.el, chat.el);
   let shownReminder;
   roomView = {
     update(s) {
       participants.render(s.room.participants, { meId: s.member && s.member.id });
+      if (mediaPanel) mediaPanel.render(s.room.participants);
       chat.render(s.chat.messages);
       if (s.reminder !== shownReminder) { shownReminder = s.reminder; reminder.render(s.reminder); }
     },
   };
   roomView.update(state);
   return el;
+}
+
+function mediaEl(state) {
+  if (!mediaPanel) mediaPanel = createMediaPanel({ getSocket: () => socket, selfName: state.member ? state.member.pseudonym : "You" });
+  return mediaPanel.el;
 }
 
 async function acceptAndEnter() {
@@ -150,11 +159,13 @@ function connect(sessionId, memberToken) {
       connectionStatus.replaceChildren();
       try {
         await onJoined(await joinSession(socket));
+        if (mediaPanel) mediaPanel.onSocketConnected(); // media closed with the old connection
       } catch (error) {
         showError(connectionStatus, error);
       }
     },
     onDisconnect: (reason) => {
+      if (mediaPanel) mediaPanel.onSocketDisconnected();
       const screen = store.get().screen;
       if (screen === "removed" || screen === "ended" || reason === "io client disconnect") return;
       mount(connectionStatus, h("p", { class: "notice notice-info" }, "Connection lost. Reconnecting…"));

@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
+    # WebRTC between the browser and the server's SFU on 127.0.0.1 (docs/media.md)
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
 STARTUP_TIMEOUT_S = 60.0
 
@@ -161,6 +164,7 @@ def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Live
         "PORT": str(port),
         "HOLDSPACE_DATA_DIR": str(tmp_path / "data"),
         "PYTHONUNBUFFERED": "1",
+        "MEDIA_HOST_ADDRESSES": "127.0.0.1",  # aioice skips loopback unless told
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)

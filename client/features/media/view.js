@@ -1,0 +1,150 @@
+// The video grid (self-view first, muted and mirrored; one tile per person the server sends
+// us, labelled with their name) and the controls: join with video or audio only, microphone
+// and camera toggles, switch to audio only at any time, and a plain explanation when the
+// browser refuses the camera or microphone (chat keeps working).
+import { h, mount } from "../../lib/dom.js";
+import { initialMedia, setPhase, setChoice, toggle, slotTiles, AUDIO_ONLY_KEY } from "./state.js";
+import { createMediaConnection } from "./connection.js";
+
+const PHASE_TEXT = {
+  starting: "Connecting video and audio…",
+  reconnecting: "Reconnecting video and audio…",
+  on: "",
+  off: "Video and audio are off.",
+};
+
+function rememberedChoice() {
+  try { return localStorage.getItem(AUDIO_ONLY_KEY) === "1"; } catch { return false; }
+}
+
+function rememberChoice(audioOnly) {
+  try { localStorage.setItem(AUDIO_ONLY_KEY, audioOnly ? "1" : "0"); } catch { /* private mode */ }
+}
+
+export function createMediaPanel({ getSocket, selfName = "You" }) {
+  let media = setChoice(initialMedia, rememberedChoice());
+  let layout = null;
+  let slots = [];
+  let participants = [];
+  const tiles = new Map(); // slot index -> {el, video, label}
+
+  const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
+  const selfVideo = h("video", { class: "media-video media-self", autoplay: true, playsinline: true, muted: true, "aria-label": "Your camera" });
+  selfVideo.muted = true;
+  const selfTile = h("figure", { class: "media-tile", "data-self": "true" }, selfVideo, h("figcaption", {}, `${selfName} (you)`));
+  const grid = h("div", { class: "media-grid", "aria-label": "Video of people in the room" }, selfTile);
+  const micButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "mic"), "mic") }, "Microphone on");
+  const cameraButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "camera"), "camera") }, "Camera on");
+  const audioOnlyButton = h("button", { type: "button", class: "small secondary", "aria-pressed": "false", onclick: () => switchAudioOnly(!media.audioOnly) }, "Audio only");
+  const unblock = h("button", { type: "button", class: "small", hidden: true, onclick: () => playAll(true) }, "Tap to hear everyone");
+  const controls = h("div", { class: "row media-controls", role: "group", "aria-label": "Your camera and microphone" }, micButton, cameraButton, audioOnlyButton, unblock);
+  const chooser = h("div", { class: "stack media-choice" },
+    h("p", {}, "Join with your camera and microphone, or with audio only if your connection is weak or you'd rather not be seen. You can change this at any time."),
+    h("div", { class: "row" },
+      h("button", { type: "button", onclick: () => begin(false) }, "Join with video"),
+      h("button", { type: "button", class: "secondary", onclick: () => begin(true) }, "Join audio only")));
+  const denied = h("div", { class: "notice notice-info stack", hidden: true },
+    h("p", {}, "Your browser did not let us use your microphone or camera, so you are in the session with chat only. Everyone else can still read what you write."),
+    h("p", {}, "To talk, allow the microphone (and camera if you like) for this site in your browser's settings, then try again."),
+    h("button", { type: "button", class: "small", onclick: () => begin(media.audioOnly) }, "Try again"));
+  const el = h("section", { class: "card stack media-panel", "aria-labelledby": "media-heading" },
+    h("h2", { id: "media-heading" }, "Video"), status, chooser, denied, controls, grid);
+
+  const connection = createMediaConnection(getSocket, {
+    onLocalStream: (stream) => {
+      selfVideo.srcObject = stream.getVideoTracks().length ? stream : null;
+      selfTile.classList.toggle("media-off", stream.getVideoTracks().length === 0 || !media.cameraOn);
+    },
+    onSlots: (next) => { slots = next; draw(); },
+    onLayout: (next) => { layout = next; draw(); },
+    onState: (phase, problem) => { media = setPhase(media, phase, problem); draw(); },
+  });
+
+  function begin(audioOnly) {
+    rememberChoice(audioOnly);
+    media = setChoice(media, audioOnly);
+    connection.start({ audioOnly });
+    draw();
+  }
+
+  function switchAudioOnly(audioOnly) {
+    rememberChoice(audioOnly);
+    media = setChoice(media, audioOnly);
+    connection.setAudioOnly(audioOnly);
+    draw();
+  }
+
+  function update(next, what) {
+    media = next;
+    if (what === "mic") connection.setMic(media.micOn);
+    else connection.setCamera(media.cameraOn);
+    draw();
+  }
+
+  function playAll(fromGesture) {
+    for (const tile of tiles.values()) {
+      tile.video.play().then(() => { if (fromGesture) unblock.hidden = true; })
+        .catch(() => { unblock.hidden = false; });
+    }
+  }
+
+  function tileFor(index) {
+    let tile = tiles.get(index);
+    if (!tile) {
+      const video = h("video", { class: "media-video", autoplay: true, playsinline: true });
+      const label = h("figcaption", {});
+      tile = { el: h("figure", { class: "media-tile", "data-slot": String(index) }, video, label), video, label, tracks: [] };
+      tiles.set(index, tile);
+    }
+    return tile;
+  }
+
+  function draw() {
+    const choosing = media.phase === "choose";
+    chooser.hidden = !choosing;
+    denied.hidden = media.phase !== "denied";
+    controls.hidden = choosing || media.phase === "denied" || media.phase === "off";
+    grid.hidden = choosing || media.phase === "denied";
+    status.textContent = media.problem && media.phase === "reconnecting" ? `${PHASE_TEXT.reconnecting} (${media.problem})` : (PHASE_TEXT[media.phase] || "");
+    micButton.setAttribute("aria-pressed", String(media.micOn));
+    micButton.textContent = media.micOn ? "Microphone on" : "Microphone off";
+    cameraButton.setAttribute("aria-pressed", String(media.cameraOn && !media.audioOnly));
+    cameraButton.textContent = media.cameraOn && !media.audioOnly ? "Camera on" : "Camera off";
+    cameraButton.disabled = media.audioOnly;
+    audioOnlyButton.setAttribute("aria-pressed", String(media.audioOnly));
+    selfTile.classList.toggle("media-off", media.audioOnly || !media.cameraOn);
+
+    const shown = slotTiles(layout, participants);
+    const keep = new Set();
+    for (const item of shown) {
+      const slot = slots[item.index];
+      if (!slot) continue;
+      const tile = tileFor(item.index);
+      keep.add(item.index);
+      tile.label.textContent = item.name;
+      tile.el.setAttribute("data-person-id", item.personId);
+      tile.video.setAttribute("aria-label", `Video of ${item.name}`);
+      const tracks = [slot.audio, slot.video].filter(Boolean);
+      if (tracks.length !== tile.tracks.length || tracks.some((t, i) => t !== tile.tracks[i])) {
+        tile.tracks = tracks;
+        tile.video.srcObject = new MediaStream(tracks);
+        playAll(false);
+      }
+      tile.el.classList.toggle("media-off", !slot.video);
+    }
+    for (const [index, tile] of tiles) {
+      if (!keep.has(index)) { tile.video.srcObject = null; tile.tracks = []; tiles.delete(index); }
+    }
+    mount(grid, selfTile, [...keep].sort((a, b) => a - b).map((i) => tiles.get(i).el));
+  }
+
+  draw();
+  return {
+    el,
+    /** Names for the tiles come from the room's participant list. */
+    render(nextParticipants) { participants = nextParticipants || []; draw(); },
+    onSocketConnected() { connection.resume(); },
+    onSocketDisconnected() { connection.pause(); },
+    destroy() { connection.stop(); },
+  };
+}
