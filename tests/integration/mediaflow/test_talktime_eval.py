@@ -36,7 +36,10 @@ def test_talktime_eval_prints_speaking_time_per_file(tmp_path: Path) -> None:
     # the tool starts its own server (SQLite in a temporary directory)
     first = build_track(
         tmp_path / "a48.wav",
-        [Utterance(0.3, "Thank you all for coming tonight."), Utterance(4.5, "I agree with what you said.")],
+        [
+            Utterance(0.3, "Thank you all for coming tonight."),
+            Utterance(4.5, "I agree with what you said."),
+        ],
         7.0,
     )
     second = build_track(tmp_path / "b48.wav", [Utterance(2.2, "It was a hard week.")], 7.0)
