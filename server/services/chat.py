@@ -7,7 +7,7 @@ from typing import Any
 from facilitator.errors import DomainError
 from facilitator.events import BackchannelMessagePosted, ChatMessagePosted
 from facilitator.roles import Action, require
-from server.services import broadcast
+from server.services import broadcast, support
 from server.services.callers import Caller
 from server.services.runtime import Runtime
 from server.storage.models import new_id
@@ -19,6 +19,7 @@ async def send_chat(rt: Runtime, caller: Caller, text: str) -> dict[str, Any]:
     presence = await rt.roster.get(caller.session_id, caller.person_id)
     if presence is None or presence.room_id is None or caller.sid not in presence.sids:
         raise DomainError("not_in_room", "You are not in the session room.")
+    await support.ensure_may_chat(rt, caller)
     event = ChatMessagePosted(
         id=new_id(),
         session_id=caller.session_id,

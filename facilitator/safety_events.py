@@ -1,0 +1,96 @@
+"""Events of the safety features: "I need support", ground-rule breaches, incidents and the
+follow-up after a peer leaves. Each docstring says who may receive it; the server decides the
+audience (facilitators only, or the one peer concerned), never a client.
+
+Kept apart from ``events.py`` so the safety features change in one place; the classes are plain
+``Event`` subclasses and serialise the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from facilitator.events import Event
+
+
+@dataclass(frozen=True)
+class SupportRequested(Event):
+    """A peer pressed "I need support". Facilitators only: other peers must never learn it."""
+
+    name = "support:requested"
+    session_id: str
+    member_id: str
+    pseudonym: str
+    at_ms: int
+    incident_id: str
+
+
+@dataclass(frozen=True)
+class SupportAcknowledged(Event):
+    """To the peer who asked (every connection of theirs): a gentle acknowledgement and the
+    crisis resources."""
+
+    name = "support:acknowledged"
+    session_id: str
+    member_id: str
+    message: str
+    helpline: dict[str, Any]
+    resources: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class BreachReminded(Event):
+    """To the peer concerned only: a kind reminder of the rule, and whether their chat is now
+    muted (``action`` is remind, mute or remove)."""
+
+    name = "breach:reminder"
+    session_id: str
+    member_id: str
+    rule_index: int
+    rule_text: str
+    action: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BreachRecorded(Event):
+    """Facilitators only: a breach was marked and what followed from the group's policy."""
+
+    name = "breach:recorded"
+    session_id: str
+    member_id: str
+    pseudonym: str
+    rule_index: int
+    rule_text: str
+    action: str
+    breach_count: int
+    incident_id: str
+    by_name: str
+
+
+@dataclass(frozen=True)
+class IncidentRecorded(Event):
+    """Facilitators only: an incident of this session was recorded or changed (the incident as
+    ``GET /api/groups/{id}/incidents`` shows it)."""
+
+    name = "incident:recorded"
+    session_id: str
+    incident: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FollowUpPrompted(Event):
+    """Facilitators only: a peer left (disconnected or was removed) during a breakout or after a
+    distress signal. ``has_contact`` says whether "Show contact" can find anything; the contact
+    itself is only ever shown through the audited view."""
+
+    name = "safety:follow_up"
+    session_id: str
+    member_id: str
+    pseudonym: str
+    reason: str
+    incident_id: str
+    has_contact: bool
+    checklist: tuple[str, ...]
+    at_ms: int
