@@ -211,8 +211,9 @@ async def _prompt_follow_up(
 
 async def on_peer_left(rt: Runtime, caller: Caller, after: Presence | None) -> None:
     """presence.leave_session calls this when a connection closes: a peer whose last
-    connection closed during a breakout or after a distress signal prompts the follow-up."""
-    if caller.role is not Role.PEER or (after is not None and after.connected):
+    connection closed during a breakout or after a distress signal prompts the follow-up.
+    ``after`` None means they were dropped from the session: removal prompts on its own."""
+    if caller.role is not Role.PEER or after is None or after.connected:
         return
     await _prompt_follow_up(rt, caller.session_id, caller.person_id, removed=False, by=None)
 
