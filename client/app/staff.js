@@ -11,6 +11,8 @@ import { renderFacilitators } from "../features/admin/facilitators.js";
 import { renderSessions } from "../features/admin/sessions.js";
 import { renderInvites } from "../features/admin/invites.js";
 import { renderAudit } from "../features/admin/audit.js";
+import { renderIncidentsAdmin } from "../features/incidents/view.js";
+import { renderSignpostingAdmin } from "../features/signposting/view.js";
 import { ROLE_LABELS } from "../features/room/state.js";
 import { STATE_LABELS } from "../features/session/state.js";
 import { openConsole } from "./console.js";
@@ -28,6 +30,8 @@ const ADMIN_PAGES = {
   sessions: ["Sessions", renderSessions],
   invites: ["Invite links", renderInvites],
   audit: ["Audit log", renderAudit],
+  incidents: ["Incidents", renderIncidentsAdmin],
+  signposting: ["Signposting", renderSignpostingAdmin],
 };
 
 function renderChrome(route) {
