@@ -17,7 +17,9 @@ async def test_required_contact_blocks_the_lobby_until_given(
     peer, _ = await join_peer(connect, world.session_id, world.peers[0])
     assert (await peer.call("lobby:accept_rules"))["ok"]
     assert await peer.call("contact:status") == {
-        "ok": True, "contact_policy": "required", "has_contact": False,
+        "ok": True,
+        "contact_policy": "required",
+        "has_contact": False,
     }
 
     refused = await peer.call("lobby:enter")

@@ -68,9 +68,15 @@ async def test_erasure_removes_personal_data_and_keeps_counts(
     assert status == 404
 
     _, after = await http.call("GET", incidents_path, as_=world.lead)
-    assert after["counts"] == before["counts"] == {
-        "distress": 1, "removal": 1, "left_after_distress": 1,
-    }
+    assert (
+        after["counts"]
+        == before["counts"]
+        == {
+            "distress": 1,
+            "removal": 1,
+            "left_after_distress": 1,
+        }
+    )
     assert "Peer0" not in str(after["incidents"])
     async with running_server.app[context.DB]() as db:
         member = await db.get(Member, world.peers[0].id)
@@ -83,9 +89,14 @@ async def test_erasure_removes_personal_data_and_keeps_counts(
 
 async def test_group_form_edits_safety_settings(world: World, http: Http) -> None:
     status, body = await http.call(
-        "POST", "/api/groups",
-        {"name": "Safe group", "contact_policy": "required", "retention_days": 30,
-         "breach_policy": {"mute_after": 2, "remove_after": 4}},
+        "POST",
+        "/api/groups",
+        {
+            "name": "Safe group",
+            "contact_policy": "required",
+            "retention_days": 30,
+            "breach_policy": {"mute_after": 2, "remove_after": 4},
+        },
         as_=world.admin,
     )
     assert status == 200, body
@@ -163,5 +174,6 @@ async def test_breakout_and_held_message_hooks(
     assert body["counts"] == {"held_message": 1, "breakout": 2, "left_after_distress": 1}
     first = next(i for i in body["incidents"] if i["id"] == opened)
     assert [a["what"] for a in first["actions"]] == [
-        "moved to a breakout", "returned from the breakout",
+        "moved to a breakout",
+        "returned from the breakout",
     ]
