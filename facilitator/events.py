@@ -148,6 +148,15 @@ from facilitator.rounds import (  # noqa: E402
     SpeakerUp,
     TurnPassed,
 )
+from facilitator.safety_events import (  # noqa: E402
+    BreachRecorded,
+    BreachReminded,
+    FollowUpPrompted,
+    IncidentRecorded,
+    SafetyEvent,
+    SupportAcknowledged,
+    SupportRequested,
+)
 from facilitator.talk_time import (  # noqa: E402
     SpeakerInterrupted,
     TalkEvent,
@@ -176,4 +185,6 @@ __all__ = [
     "FacilitatorSteppedIn", "MainRoomAttended", "MainRoomUnattended", "MemberMoved",
     "ReturnRequested",
     "LeadershipEvent", "LeadChanged", "SessionPaused", "SessionResumed", "StandbyAppeared",
+    "SafetyEvent", "BreachRecorded", "BreachReminded", "FollowUpPrompted", "IncidentRecorded",
+    "SupportAcknowledged", "SupportRequested",
 ]

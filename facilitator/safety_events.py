@@ -2,20 +2,28 @@
 follow-up after a peer leaves. Each docstring says who may receive it; the server decides the
 audience (facilitators only, or the one peer concerned), never a client.
 
-Kept apart from ``events.py`` so the safety features change in one place; the classes are plain
-``Event`` subclasses and serialise the same way.
+Kept apart from ``events.py`` so the safety features change in one place; like the rule
+modules' events they are re-exported there, and (like them) this module must not import it.
+They serialise as ``events.Event`` does: ``name`` and ``to_payload()``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from facilitator.events import Event
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
-class SupportRequested(Event):
+class SafetyEvent:
+    name: ClassVar[str] = "safety"
+    audience: ClassVar[str] = "facilitators"
+
+    def to_payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SupportRequested(SafetyEvent):
     """A peer pressed "I need support". Facilitators only: other peers must never learn it."""
 
     name = "support:requested"
@@ -27,11 +35,12 @@ class SupportRequested(Event):
 
 
 @dataclass(frozen=True)
-class SupportAcknowledged(Event):
+class SupportAcknowledged(SafetyEvent):
     """To the peer who asked (every connection of theirs): a gentle acknowledgement and the
     crisis resources."""
 
     name = "support:acknowledged"
+    audience = "member"
     session_id: str
     member_id: str
     message: str
@@ -40,11 +49,12 @@ class SupportAcknowledged(Event):
 
 
 @dataclass(frozen=True)
-class BreachReminded(Event):
+class BreachReminded(SafetyEvent):
     """To the peer concerned only: a kind reminder of the rule, and whether their chat is now
     muted (``action`` is remind, mute or remove)."""
 
     name = "breach:reminder"
+    audience = "member"
     session_id: str
     member_id: str
     rule_index: int
@@ -54,7 +64,7 @@ class BreachReminded(Event):
 
 
 @dataclass(frozen=True)
-class BreachRecorded(Event):
+class BreachRecorded(SafetyEvent):
     """Facilitators only: a breach was marked and what followed from the group's policy."""
 
     name = "breach:recorded"
@@ -70,7 +80,7 @@ class BreachRecorded(Event):
 
 
 @dataclass(frozen=True)
-class IncidentRecorded(Event):
+class IncidentRecorded(SafetyEvent):
     """Facilitators only: an incident of this session was recorded or changed (the incident as
     ``GET /api/groups/{id}/incidents`` shows it)."""
 
@@ -80,7 +90,7 @@ class IncidentRecorded(Event):
 
 
 @dataclass(frozen=True)
-class FollowUpPrompted(Event):
+class FollowUpPrompted(SafetyEvent):
     """Facilitators only: a peer left (disconnected or was removed) during a breakout or after a
     distress signal. ``has_contact`` says whether "Show contact" can find anything; the contact
     itself is only ever shown through the audited view."""
