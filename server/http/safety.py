@@ -103,7 +103,10 @@ async def view_contact(request: web.Request) -> web.Response:
     body = await read_body(request, Reason)
     async with request.app[context.DB]() as db:
         contact = await contacts.view_contact(
-            db, request.app[context.SETTINGS], who.user.id, request.match_info["member_id"],
+            db,
+            request.app[context.SETTINGS],
+            who.user.id,
+            request.match_info["member_id"],
             body.reason,
         )
     return ok(contact=contact)

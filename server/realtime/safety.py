@@ -69,9 +69,7 @@ def safety_events(settings: Settings) -> dict[str, EventSpec]:
             Action.MARK_BREACH,
             lambda rt, c, x: breaches.mark_breach(rt, c, x.member_id, x.rule, x.message_id),
         ),
-        "contact:status": EventSpec(
-            p.Empty, None, lambda rt, c, _: support.contact_status(rt, c)
-        ),
+        "contact:status": EventSpec(p.Empty, None, lambda rt, c, _: support.contact_status(rt, c)),
         "contact:save": EventSpec(
             ContactDetails, None, lambda rt, c, x: _save_contact(settings, rt, c, x)
         ),

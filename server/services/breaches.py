@@ -66,21 +66,35 @@ async def mark_breach(
         await support.mute_chat(rt, session.id, member_id)
     await rt.broadcaster.emit(
         BreachReminded(
-            session.id, member_id, rule, rule_text, outcome.action,
+            session.id,
+            member_id,
+            rule,
+            rule_text,
+            outcome.action,
             breach_reminder(rule_text, outcome.action),
         ),
         to=broadcast.person(session.id, member_id),
     )
     await rt.broadcaster.emit(
         BreachRecorded(
-            session.id, member_id, pseudonym, rule, rule_text, outcome.action,
-            outcome.breach_count, outcome.incident_id, caller.name,
+            session.id,
+            member_id,
+            pseudonym,
+            rule,
+            rule_text,
+            outcome.action,
+            outcome.breach_count,
+            outcome.incident_id,
+            caller.name,
         ),
         to=broadcast.staff(session.id),
     )
     if outcome.action == "remove":
         await session_control.remove_member(
-            rt, session.id, member_id, decided_by=caller.person_id,
+            rt,
+            session.id,
+            member_id,
+            decided_by=caller.person_id,
             why=f"removed after breach {outcome.breach_count} (group policy)",
         )
     return {

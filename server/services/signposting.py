@@ -56,9 +56,7 @@ def _clean(item: dict[str, Any], index: int) -> dict[str, Any]:
     if not name:
         raise ApiError("resource_invalid", f"Resource {index + 1} needs a name.", 400)
     if phone is None and url is None:
-        raise ApiError(
-            "resource_invalid", f"Give {name} a phone number or a web address.", 400
-        )
+        raise ApiError("resource_invalid", f"Give {name} a phone number or a web address.", 400)
     if url is not None and not url.startswith(("https://", "http://")):
         raise ApiError(
             "resource_invalid", f"The web address of {name} must start with https://.", 400

@@ -124,8 +124,16 @@ async def record_member_incident(
         session, group = await load_session(db, session_id)
         member = await _member(db, group.id, member_id)
         incident = await incidents.record_incident(
-            db, group.id, session.id, kind, [member.pseudonym], [member.id], action, by,
-            rule=rule, now=rt.now(),
+            db,
+            group.id,
+            session.id,
+            kind,
+            [member.pseudonym],
+            [member.id],
+            action,
+            by,
+            rule=rule,
+            now=rt.now(),
         )
     await announce_incident(rt, session_id, incident)
     return incident
@@ -161,8 +169,12 @@ async def request_support(rt: Runtime, caller: Caller) -> dict[str, Any]:
         incident_id = earlier
     else:
         incident = await record_member_incident(
-            rt, caller.session_id, caller.person_id, "distress",
-            "asked for support (I need support)", None,
+            rt,
+            caller.session_id,
+            caller.person_id,
+            "distress",
+            "asked for support (I need support)",
+            None,
         )
         incident_id = incident.id
         await _mark(rt, caller.session_id, "distress", caller.person_id, incident_id)
@@ -172,7 +184,10 @@ async def request_support(rt: Runtime, caller: Caller) -> dict[str, Any]:
         to=broadcast.staff(caller.session_id),
     )
     ack = SupportAcknowledged(
-        caller.session_id, caller.person_id, SUPPORT_ACKNOWLEDGEMENT, dict(HELPLINE),
+        caller.session_id,
+        caller.person_id,
+        SUPPORT_ACKNOWLEDGEMENT,
+        dict(HELPLINE),
         tuple(await crisis_resources(rt)),
     )
     await rt.broadcaster.emit(ack, to=broadcast.person(caller.session_id, caller.person_id))
@@ -202,8 +217,14 @@ async def _prompt_follow_up(
         contact = await has_contact(db, member_id)
     await rt.broadcaster.emit(
         FollowUpPrompted(
-            session_id, member_id, incident.pseudonyms[0], reason, incident.id, contact,
-            FOLLOW_UP_CHECKLIST, rt.clock.now_ms(),
+            session_id,
+            member_id,
+            incident.pseudonyms[0],
+            reason,
+            incident.id,
+            contact,
+            FOLLOW_UP_CHECKLIST,
+            rt.clock.now_ms(),
         ),
         to=broadcast.staff(session_id),
     )

@@ -40,5 +40,9 @@ def test_safety_events_serialise_with_their_name() -> None:
     event = SupportRequested("s", "m", "Sam", 5, "i")
     assert event.name == "support:requested" and event.audience == "facilitators"
     assert event.to_payload() == {
-        "session_id": "s", "member_id": "m", "pseudonym": "Sam", "at_ms": 5, "incident_id": "i",
+        "session_id": "s",
+        "member_id": "m",
+        "pseudonym": "Sam",
+        "at_ms": 5,
+        "incident_id": "i",
     }
