@@ -19,6 +19,7 @@ import { createChatPanel } from "../features/chat/view.js";
 import { initialBackchannel, addMessage as addPrivateMessage } from "../features/backchannel/state.js";
 import { sendBackchannel, onBackchannelMessage } from "../features/backchannel/socket.js";
 import { createBackchannelPanel } from "../features/backchannel/view.js";
+import { createStaffBalance } from "./balance.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
@@ -57,6 +58,7 @@ export function openConsole(container, session) {
     },
   });
   const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message) });
+  const balance = createStaffBalance({ sessionId: session.id, getRole: () => store.get().session.me?.role });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
 
   mount(container,
@@ -65,7 +67,8 @@ export function openConsole(container, session) {
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
       h("div", {}, chat.el),
-      h("div", {}, participants.el, backchannel.el)));
+      h("div", {}, participants.el, backchannel.el)),
+    balance.el);
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.
@@ -105,6 +108,7 @@ export function openConsole(container, session) {
     onRefused: (error) => showError(connection, error),
     onError: (error) => showError(connection, error),
   });
+  balance.attach(socket);
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);
@@ -115,5 +119,5 @@ export function openConsole(container, session) {
     if (message.session_id === session.id) store.apply(slice("backchannel", addPrivateMessage), message);
   });
 
-  return () => socket.disconnect();
+  return () => { balance.close(); socket.disconnect(); };
 }

@@ -18,6 +18,7 @@ import { createParticipantsPanel } from "../features/room/view.js";
 import { initialChat, addMessage, replaceFromSnapshot } from "../features/chat/state.js";
 import { sendChat, onChatMessage } from "../features/chat/socket.js";
 import { createChatPanel } from "../features/chat/view.js";
+import { createPeerBalance } from "./balance.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -34,6 +35,7 @@ const store = createStore({
 });
 let socket = null;
 let roomView = null;
+const balance = createPeerBalance({ getMeId: () => store.get().member?.id || store.get().session.me?.id });
 
 const slice = (key, change) => (state, ...args) => {
   const next = change(state[key], ...args);
@@ -88,7 +90,7 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, participants.el, chat.el);
+    welcome, balance.el, participants.el, chat.el);
   roomView = {
     update(s) {
       participants.render(s.room.participants, { meId: s.member && s.member.id });
@@ -151,6 +153,7 @@ function connect(sessionId, memberToken) {
     onRefused: (error) => showError(connectionStatus, error),
     onError: (error) => showError(connectionStatus, error),
   });
+  balance.attach(socket);
   onSessionState(socket, (payload) => {
     store.apply(slice("session", applySessionState), payload);
     const screen = store.get().screen;
