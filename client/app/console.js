@@ -23,6 +23,7 @@ import { initialTriggers, addAlert, addHeld, replaceHeld, resolveHeld } from "..
 import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../features/trigger/socket.js";
 import { createTriggerPanel } from "../features/trigger/view.js";
 import { createConsoleSafety } from "../features/support/console_safety.js";
+import { createStaffBalance } from "./balance.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
@@ -65,6 +66,7 @@ export function openConsole(container, session) {
     getRole: () => store.get().session.me?.role, getRules: () => store.get().session.group?.ground_rules,
   });
   const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message), messageActions: safety.messageActions });
+  const balance = createStaffBalance({ sessionId: session.id, getRole: () => store.get().session.me?.role });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
   const triggerPanel = createTriggerPanel({
     canRelease: (role) => canManageLobby(role),
@@ -78,7 +80,8 @@ export function openConsole(container, session) {
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
       h("div", {}, chat.el),
-      h("div", {}, ...safety.panels, participants.el, triggerPanel.el, backchannel.el)));
+      h("div", {}, ...safety.panels, participants.el, triggerPanel.el, backchannel.el)),
+    balance.el);
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.
@@ -121,6 +124,7 @@ export function openConsole(container, session) {
     onError: (error) => showError(connection, error),
   });
   safety.attach(socket);
+  balance.attach(socket);
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);
@@ -135,5 +139,5 @@ export function openConsole(container, session) {
   onHeld(socket, mine((held) => store.apply(slice("triggers", addHeld), held)));
   onResolved(socket, mine((resolved) => store.apply(slice("triggers", resolveHeld), resolved.held_id)));
 
-  return () => socket.disconnect();
+  return () => { balance.close(); socket.disconnect(); };
 }

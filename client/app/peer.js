@@ -27,6 +27,7 @@ import { renderReminder } from "../features/breaches/view.js";
 import { contactStatus, saveContact } from "../features/contacts/socket.js";
 import { renderContactStep } from "../features/contacts/view.js";
 import { fetchSignposting } from "../features/signposting/api.js";
+import { createPeerBalance } from "./balance.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -47,6 +48,7 @@ let roomView = null;
 // "I need support" is there on every screen of a joined peer.
 const SUPPORT_SCREENS = new Set(["rules", "contact", "waiting", "closed", "declined", "room"]);
 const safetyBar = mountSupportRequest(document.getElementById("safety-slot"), { request: () => requestSupport(socket) });
+const balance = createPeerBalance({ getMeId: () => store.get().member?.id || store.get().session.me?.id });
 
 const slice = (key, change) => (state, ...args) => {
   const next = change(state[key], ...args);
@@ -113,7 +115,7 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, participants.el, reminder.el, chat.el);
+    welcome, balance.el, participants.el, reminder.el, chat.el);
   let shownReminder;
   roomView = {
     update(s) {
@@ -188,6 +190,7 @@ function connect(sessionId, memberToken) {
     onRefused: (error) => showError(connectionStatus, error),
     onError: (error) => showError(connectionStatus, error),
   });
+  balance.attach(socket);
   onSessionState(socket, (payload) => {
     store.apply(slice("session", applySessionState), payload);
     const screen = store.get().screen;

@@ -17,6 +17,7 @@ import { renderSignpostingAdmin } from "../features/signposting/view.js";
 import { ROLE_LABELS } from "../features/room/state.js";
 import { STATE_LABELS } from "../features/session/state.js";
 import { openConsole } from "./console.js";
+import { renderSummary } from "../features/summary/view.js";
 
 const page = document.getElementById("page");
 const nav = document.getElementById("nav");
@@ -114,6 +115,8 @@ async function route() {
     const session = mySessions.find((s) => s.id === id);
     if (!session) { mount(page, h("p", { class: "notice notice-error", role: "alert" }, "This session is not one of yours, or it no longer exists.")); return; }
     closeConsole = openConsole(page, session);
+  } else if (section === "summary" && user.is_facilitator && arg) {
+    await renderSummary(page, decodeURIComponent(arg));
   } else if (landing === "sessions" || (section === "sessions" && user.is_facilitator)) {
     await renderMySessions(page);
   } else if (user.is_admin) {

@@ -69,6 +69,21 @@ class GroupCreate(GroupSafety):
     facilitator_ids: list[str] = Field(default_factory=list, max_length=100)
 
 
+class BalancingPatch(Body):
+    """A group's balancing thresholds (facilitator/balancing_settings.py checks the ranges);
+    a field left out keeps its current value, null returns it to the default."""
+
+    round_turn_s: int | None = Field(default=None, strict=True)
+    long_turn_s: int | None = Field(default=None, strict=True)
+    share_nudge_factor: float | None = None
+    nudge_repeat_s: int | None = Field(default=None, strict=True)
+    nudge_facilitators: StrictBool | None = None
+    quiet_alert_s: int | None = Field(default=None, strict=True)
+    dominance_share: float | None = None
+    min_room_talk_s: int | None = Field(default=None, strict=True)
+    min_peers_for_share: int | None = Field(default=None, strict=True)
+
+
 class GroupPatch(GroupSafety):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=2000)
@@ -79,6 +94,7 @@ class GroupPatch(GroupSafety):
     facilitator_ids: list[str] | None = Field(default=None, max_length=100)
     # mask | hold | alert, checked by facilitator.trigger_policy.parse_policy (400 bad_policy)
     trigger_policy: str | None = Field(default=None, max_length=20)
+    balancing: BalancingPatch | None = None
 
 
 class Facilitators(Body):

@@ -162,6 +162,9 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
         except Exception:
             log.exception("disconnect of %s failed", sid)
 
+    from server.realtime.balance import setup_balance
+
+    setup_balance(app, sio)  # rounds, hands, presence checks and the talk-time loop
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
     from server.realtime.safety import safety_events  # imports this module

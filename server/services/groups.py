@@ -7,6 +7,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from facilitator.balancing_settings import (
+    policy_from_settings,
+    settings_of_policy,
+    validate_balancing_settings,
+)
+from facilitator.errors import DomainError
 from facilitator.session import (
     DEFAULT_CAPACITY,
     DEFAULT_GROUND_RULES,
@@ -42,6 +48,9 @@ async def group_json(session: AsyncSession, group: Group) -> dict[str, Any]:
         "capacity": group.capacity,
         "ground_rules": list(group.ground_rules),
         "trigger_policy": policy_of(group.settings).value,
+        "balancing": settings_of_policy(
+            policy_from_settings((group.settings or {}).get("balancing"))
+        ),
         "facilitators": [
             {"id": u.id, "display_name": u.display_name, "pronouns": u.pronouns}
             for u in await facilitators_of(session, group.id)
@@ -109,6 +118,13 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         out["ground_rules"] = list(validate_ground_rules(out["ground_rules"]))
     if "trigger_policy" in out:
         out["trigger_policy"] = parse_policy(out["trigger_policy"]).value
+    if "balancing" in out:
+        try:
+            validate_balancing_settings(
+                {k: v for k, v in out["balancing"].items() if v is not None}
+            )
+        except DomainError as exc:
+            raise ApiError(exc.code, exc.message) from None
     if "name" in out:
         out["name"] = out["name"].strip()
         if not out["name"]:
@@ -163,6 +179,12 @@ async def update_group(
         group = await visible_group(session, actor, group_id)
         if policy is not None:
             group.settings = {**(group.settings or {}), "trigger_policy": policy}
+        balancing = values.pop("balancing", None)
+        if balancing is not None:
+            settings = dict(group.settings or {})
+            merged = {**settings.get("balancing", {}), **balancing}
+            settings["balancing"] = {k: v for k, v in merged.items() if v is not None}
+            group.settings = settings  # a new dict, so the JSON column is saved
         for key, value in values.items():
             setattr(group, key, value)
         if safety:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -11,11 +12,19 @@ from facilitator.events import MemberRemoved, SessionStateChanged
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, require
 from facilitator.session import AttendanceStatus, SessionState, decide_go_live, transition
-from server.services import broadcast, support
+from server.services import broadcast, summary, support
 from server.services.callers import Caller
-from server.services.runtime import Runtime, announce_lobby, announce_participants, load_session
+from server.services.runtime import (
+    Runtime,
+    announce_lobby,
+    announce_participants,
+    load_session,
+    to_ms,
+)
 from server.services.runtime import session_json as _session_json
 from server.storage.models import Attendance
+
+log = logging.getLogger("holdspace.session_control")
 
 
 async def _announce_state(
@@ -72,9 +81,22 @@ async def end_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         session.state = transition(SessionState(session.state), SessionState.ENDED).value
         session.ended_at = rt.now()
         answer = _session_json(session, group)
+        went_live_ms = None if session.went_live_at is None else to_ms(session.went_live_at)
+    await _keep_summary(rt, session.id, group.id, went_live_ms)
     await rt.live.clear_session(session.id)
     await _announce_state(rt, session.id, session.state, session.solo_reason)
     return {"ok": True, "session": answer}
+
+
+async def _keep_summary(
+    rt: Runtime, session_id: str, group_id: str, went_live_ms: int | None
+) -> None:
+    """Store the talk-time summary before live state goes. A failure is logged, never allowed
+    to stop the session from ending."""
+    try:
+        await summary.store_summary(rt, session_id, group_id, went_live_ms)
+    except Exception:
+        log.exception("could not store the summary of session %s", session_id)
 
 
 async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dict[str, Any]:

@@ -222,3 +222,15 @@ class SignpostingResource(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+class SessionSummary(Base):
+    """What the facilitators keep of a session's talk time once it ends: per-person figures,
+    rounds run, cues sent and alert counts (server/services/summary.py). Pseudonyms only,
+    never chat text."""
+
+    __tablename__ = "session_summaries"
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
