@@ -42,12 +42,18 @@ async def move_person(
         if media.room_of(participant) is not None:
             await media.move(participant, media_room(session_id, to_room))
     await TalkTime(rt).entered(session_id, person_id, to_room, presence.role)
+    return placed
+
+
+async def tell_moved(rt: Runtime, session_id: str, person: Presence, from_room: str) -> None:
+    """Tell a moved person where they are now (sent once every move of a change is done, so
+    the snapshot lists everyone who went with them)."""
+    to_room = person.room_id or MAIN_ROOM
     snapshot = await room_snapshot(
-        rt, session_id, to_room, for_staff=is_facilitator(Role(presence.role))
+        rt, session_id, to_room, for_staff=is_facilitator(Role(person.role))
     )
     breakout = None if to_room == MAIN_ROOM else {"room_id": to_room}
     await rt.broadcaster.emit(
-        PersonMoved(session_id, person_id, from_room, snapshot.to_payload(), breakout),
-        to=broadcast.person(session_id, person_id),
+        PersonMoved(session_id, person.id, from_room, snapshot.to_payload(), breakout),
+        to=broadcast.person(session_id, person.id),
     )
-    return placed

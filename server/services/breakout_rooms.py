@@ -45,7 +45,7 @@ from facilitator.session import SessionState
 from server.live.roster import Presence
 from server.media.backend import MediaBackend
 from server.services import broadcast
-from server.services.breakout_moves import move_person
+from server.services.breakout_moves import move_person, tell_moved
 from server.services.callers import Caller
 from server.services.incidents import append_action, record_incident
 from server.services.runtime import Runtime, announce_participants, load_session
@@ -286,11 +286,14 @@ async def _carry_out(
 ) -> None:
     session_id = caller.session_id
     touched: set[str] = set()
+    moves: list[tuple[Presence, str]] = []
     for event in events:
         if isinstance(event, MemberMoved):
             came, went = event.from_room, event.to_room
             moved = await move_person(rt, media, session_id, event.member, came, went)
             touched |= {came, went}
+            if moved is not None:
+                moves.append((moved, came))
             if moved is not None and moved.role == Role.PEER.value and went == MAIN_ROOM:
                 await _note(rt, session_id, came, f"{moved.name} returned to the main room", caller)
         elif isinstance(event, BreakoutOpened):
@@ -302,6 +305,8 @@ async def _carry_out(
             )
         elif isinstance(event, BreakoutClosed):
             await _note(rt, session_id, event.room, "breakout closed", caller, forget=True)
+    for person, came in moves:
+        await tell_moved(rt, session_id, person, came)
     for room_id in sorted(touched):
         await announce_participants(rt, session_id, room_id)
     await announce_status(rt, session_id)

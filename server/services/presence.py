@@ -92,6 +92,6 @@ async def leave_session(rt: Runtime, caller: Caller) -> None:
     after = await rt.roster.disconnect(
         caller.session_id, person_id=caller.person_id, sid=caller.sid
     )
+    await leadership.on_left(rt, caller, after)
     if after is not None and after.room_id is not None:
         await announce_participants(rt, caller.session_id, after.room_id)
-    await leadership.on_left(rt, caller, after)
