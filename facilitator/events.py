@@ -227,6 +227,15 @@ from facilitator.rounds import (  # noqa: E402
     SpeakerUp,
     TurnPassed,
 )
+from facilitator.safety_events import (  # noqa: E402
+    BreachRecorded,
+    BreachReminded,
+    FollowUpPrompted,
+    IncidentRecorded,
+    SafetyEvent,
+    SupportAcknowledged,
+    SupportRequested,
+)
 from facilitator.talk_time import (  # noqa: E402
     SpeakerInterrupted,
     TalkEvent,
@@ -257,4 +266,6 @@ __all__ = [
     "FacilitatorSteppedIn", "MainRoomAttended", "MainRoomUnattended", "MemberMoved",
     "ReturnRequested",
     "LeadershipEvent", "LeadChanged", "SessionPaused", "SessionResumed", "StandbyAppeared",
+    "SafetyEvent", "BreachRecorded", "BreachReminded", "FollowUpPrompted", "IncidentRecorded",
+    "SupportAcknowledged", "SupportRequested",
 ]

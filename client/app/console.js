@@ -22,6 +22,7 @@ import { createBackchannelPanel } from "../features/backchannel/view.js";
 import { initialTriggers, addAlert, addHeld, replaceHeld, resolveHeld } from "../features/trigger/state.js";
 import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../features/trigger/socket.js";
 import { createTriggerPanel } from "../features/trigger/view.js";
+import { createConsoleSafety } from "../features/support/console_safety.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
@@ -59,7 +60,11 @@ export function openConsole(container, session) {
       }
     },
   });
-  const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message) });
+  const safety = createConsoleSafety({
+    session, getSocket: () => socket,
+    getRole: () => store.get().session.me?.role, getRules: () => store.get().session.group?.ground_rules,
+  });
+  const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message), messageActions: safety.messageActions });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
   const triggerPanel = createTriggerPanel({
     canRelease: (role) => canManageLobby(role),
@@ -73,7 +78,7 @@ export function openConsole(container, session) {
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
       h("div", {}, chat.el),
-      h("div", {}, participants.el, triggerPanel.el, backchannel.el)));
+      h("div", {}, ...safety.panels, participants.el, triggerPanel.el, backchannel.el)));
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.
@@ -83,7 +88,7 @@ export function openConsole(container, session) {
     if (!previous || state.session !== previous.session) controls.render(state.session);
     if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
     if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
-      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id });
+      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id, personActions: safety.personActions });
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
     if (!previous || state.backchannel !== previous.backchannel) backchannel.render(state.backchannel.messages);
@@ -115,6 +120,7 @@ export function openConsole(container, session) {
     onRefused: (error) => showError(connection, error),
     onError: (error) => showError(connection, error),
   });
+  safety.attach(socket);
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);

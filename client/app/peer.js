@@ -20,6 +20,13 @@ import { sendChat, onChatMessage } from "../features/chat/socket.js";
 import { createChatPanel } from "../features/chat/view.js";
 import { onReminder, onDecided } from "../features/trigger/socket.js";
 import { createReminderPanel } from "../features/trigger/view.js";
+import { mountSupportRequest } from "../features/support/view.js";
+import { requestSupport, onSupportAcknowledged } from "../features/support/socket.js";
+import { onBreachReminder } from "../features/breaches/socket.js";
+import { renderReminder } from "../features/breaches/view.js";
+import { contactStatus, saveContact } from "../features/contacts/socket.js";
+import { renderContactStep } from "../features/contacts/view.js";
+import { fetchSignposting } from "../features/signposting/api.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -37,6 +44,9 @@ const store = createStore({
 });
 let socket = null;
 let roomView = null;
+// "I need support" is there on every screen of a joined peer.
+const SUPPORT_SCREENS = new Set(["rules", "contact", "waiting", "closed", "declined", "room"]);
+const safetyBar = mountSupportRequest(document.getElementById("safety-slot"), { request: () => requestSupport(socket) });
 
 const slice = (key, change) => (state, ...args) => {
   const next = change(state[key], ...args);
@@ -45,6 +55,7 @@ const slice = (key, change) => (state, ...args) => {
 const showScreen = (screen, screenData = {}) => store.apply((s) => ({ ...s, screen, screenData }));
 
 store.subscribe((state, previous) => {
+  safetyBar.setAvailable(SUPPORT_SCREENS.has(state.screen));
   if (state.screen !== previous.screen || state.screenData !== previous.screenData) renderScreen(state);
   else if (state.screen === "room" && roomView) roomView.update(state);
 });
@@ -63,6 +74,11 @@ function renderScreen(state) {
       groupName: state.session.group && state.session.group.name,
       rules: (state.session.group && state.session.group.ground_rules) || (state.group && state.group.ground_rules),
       onAccept: acceptAndEnter,
+    }); break;
+    case "contact": content = renderContactStep({
+      policy: d.policy,
+      onSave: async (details) => { await saveContact(socket, details); await tryEnterLobby(); },
+      onSkip: () => tryEnterLobby(),
     }); break;
     case "waiting": content = renderWaiting({ pseudonym: state.member ? state.member.pseudonym : "" }); break;
     case "closed": content = renderLobbyClosed({ message: d.message }); break;
@@ -112,7 +128,16 @@ function createRoomView(state) {
 
 async function acceptAndEnter() {
   await acceptRules(socket);
+  if (await offerContactStep()) return;
   await tryEnterLobby();
+}
+
+/** After the rules: ask for a safeguarding contact when the group wants one (true if asked). */
+async function offerContactStep() {
+  const status = await contactStatus(socket);
+  if (status.contact_policy === "off" || status.has_contact) return false;
+  showScreen("contact", { policy: status.contact_policy });
+  return true;
 }
 
 async function tryEnterLobby() {
@@ -124,6 +149,7 @@ async function tryEnterLobby() {
     if (error.code === "lobby_closed") showScreen("closed", { message: error.message });
     else if (error.code === "session_ended") showScreen("ended");
     else if (error.code === "rules_not_accepted") showScreen("rules");
+    else if (error.code === "contact_required") showScreen("contact", { policy: "required" });
     else throw error;
   }
 }
@@ -138,7 +164,7 @@ async function onJoined(ack) {
   const target = peerScreenForStatus(status, ack.session && ack.session.state);
   const current = store.get().screen;
   if (target === "rules" && status === "rules_accepted") {
-    if (current !== "waiting" && current !== "closed") await tryEnterLobby();
+    if (current !== "waiting" && current !== "closed" && current !== "contact") await tryEnterLobby();
     return;
   }
   if (target !== current) showScreen(target);
@@ -183,6 +209,8 @@ function connect(sessionId, memberToken) {
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
   onReminder(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
   onDecided(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
+  onSupportAcknowledged(socket, (payload) => safetyBar.showAcknowledgement(payload));
+  onBreachReminder(socket, (payload) => safetyBar.showNotice(renderReminder(payload)));
   onRemoved(socket, () => {
     showScreen("removed");
     socket.disconnect();
@@ -190,7 +218,8 @@ function connect(sessionId, memberToken) {
 }
 
 async function start() {
-  mountSupport(document.getElementById("support-button-slot"), document.getElementById("support-panel-slot"));
+  const support = mountSupport(document.getElementById("support-button-slot"), document.getElementById("support-panel-slot"));
+  fetchSignposting().then((data) => support.setResources(data.resources)).catch(() => { /* the built-in list stays */ });
   let info;
   try {
     info = await fetchInvite(inviteToken);

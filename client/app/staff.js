@@ -12,6 +12,8 @@ import { renderSessions } from "../features/admin/sessions.js";
 import { renderInvites } from "../features/admin/invites.js";
 import { renderAudit } from "../features/admin/audit.js";
 import { renderWordlists } from "../features/wordlists/view.js";
+import { renderIncidentsAdmin } from "../features/incidents/view.js";
+import { renderSignpostingAdmin } from "../features/signposting/view.js";
 import { ROLE_LABELS } from "../features/room/state.js";
 import { STATE_LABELS } from "../features/session/state.js";
 import { openConsole } from "./console.js";
@@ -30,6 +32,8 @@ const ADMIN_PAGES = {
   invites: ["Invite links", renderInvites],
   wordlists: ["Trigger words", renderWordlists],
   audit: ["Audit log", renderAudit],
+  incidents: ["Incidents", renderIncidentsAdmin],
+  signposting: ["Signposting", renderSignpostingAdmin],
 };
 
 function renderChrome(route) {

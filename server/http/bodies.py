@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from facilitator.session import DEFAULT_CAPACITY, Audience, GroupFormat
@@ -43,7 +45,20 @@ class UserPatch(Body):
     disabled: StrictBool | None = None
 
 
-class GroupCreate(Body):
+class BreachPolicyBody(Body):
+    mute_after: int | None = Field(default=None, strict=True)
+    remove_after: int | None = Field(default=None, strict=True)
+
+
+class GroupSafety(Body):
+    """The safety settings of a group (rules in facilitator.safeguarding.read_safety_settings)."""
+
+    contact_policy: Literal["off", "optional", "required"] | None = None
+    breach_policy: BreachPolicyBody | None = None
+    retention_days: int | None = Field(default=None, strict=True)
+
+
+class GroupCreate(GroupSafety):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
     audience: Audience = Audience.MIXED
@@ -54,7 +69,7 @@ class GroupCreate(Body):
     facilitator_ids: list[str] = Field(default_factory=list, max_length=100)
 
 
-class GroupPatch(Body):
+class GroupPatch(GroupSafety):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=2000)
     audience: Audience | None = None

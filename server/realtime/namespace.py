@@ -165,7 +165,9 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
-    for name, spec in EVENTS.items():
+    from server.realtime.safety import safety_events  # imports this module
+
+    for name, spec in {**EVENTS, **safety_events(app[context.SETTINGS])}.items():
         sio.on(name, _handler(app, sio, name, spec))
     register_breakouts(app, sio, _handler)
 

@@ -18,6 +18,7 @@ from facilitator.session import (
 from facilitator.trigger_policy import parse_policy, policy_of
 from server.errors import ApiError
 from server.services import audit
+from server.services.group_safety import merged_settings, safety_json, split_safety_fields
 from server.storage.models import Group, GroupFacilitator, User
 
 
@@ -45,6 +46,7 @@ async def group_json(session: AsyncSession, group: Group) -> dict[str, Any]:
             {"id": u.id, "display_name": u.display_name, "pronouns": u.pronouns}
             for u in await facilitators_of(session, group.id)
         ],
+        **safety_json(group.settings),
     }
 
 
@@ -128,11 +130,13 @@ def group_defaults() -> dict[str, Any]:
 async def create_group(
     db: async_sessionmaker[Any], *, actor_id: str | None, fields: dict[str, Any]
 ) -> dict[str, Any]:
+    fields, safety = split_safety_fields(fields)
     values = _checked(fields)
     facilitator_ids = values.pop("facilitator_ids", None) or []
     values.setdefault("ground_rules", list(DEFAULT_GROUND_RULES))
+    settings = merged_settings({}, safety)
     async with db() as session, session.begin():
-        group = Group(settings={}, archived=False, **values)
+        group = Group(settings=settings, archived=False, **values)
         session.add(group)
         await session.flush()
         await _set_facilitators(session, group.id, facilitator_ids)
@@ -151,7 +155,8 @@ async def create_group(
 async def update_group(
     db: async_sessionmaker[Any], *, actor: User, group_id: str, fields: dict[str, Any]
 ) -> dict[str, Any]:
-    values = _checked(fields)
+    own, safety = split_safety_fields(fields)
+    values = _checked(own)
     facilitator_ids = values.pop("facilitator_ids", None)
     policy = values.pop("trigger_policy", None)
     async with db() as session, session.begin():
@@ -160,6 +165,8 @@ async def update_group(
             group.settings = {**(group.settings or {}), "trigger_policy": policy}
         for key, value in values.items():
             setattr(group, key, value)
+        if safety:
+            group.settings = merged_settings(group.settings, safety)
         if facilitator_ids is not None:
             await _set_facilitators(session, group_id, facilitator_ids)
         audit.record(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, may
 from facilitator.session import AttendanceStatus, SessionState
-from server.services import breakout_rooms, broadcast, leadership
+from server.services import breakout_rooms, broadcast, leadership, support
 from server.services.callers import Caller
 from server.services.runtime import (
     Runtime,
@@ -95,3 +95,4 @@ async def leave_session(rt: Runtime, caller: Caller) -> None:
     await leadership.on_left(rt, caller, after)
     if after is not None and after.room_id is not None:
         await announce_participants(rt, caller.session_id, after.room_id)
+    await support.on_peer_left(rt, caller, after)

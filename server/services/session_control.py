@@ -11,7 +11,7 @@ from facilitator.events import MemberRemoved, SessionStateChanged
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, require
 from facilitator.session import AttendanceStatus, SessionState, decide_go_live, transition
-from server.services import broadcast
+from server.services import broadcast, support
 from server.services.callers import Caller
 from server.services.runtime import Runtime, announce_lobby, announce_participants, load_session
 from server.services.runtime import session_json as _session_json
@@ -81,8 +81,19 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
     """The lead removes a peer: every connection of theirs closes at once, and they can come
     back only by being admitted again."""
     require(caller.role, Action.REMOVE)
+    await remove_member(
+        rt, caller.session_id, member_id, decided_by=caller.person_id, why="removed by the lead"
+    )
+    return {"ok": True}
+
+
+async def remove_member(
+    rt: Runtime, session_id: str, member_id: str, *, decided_by: str | None, why: str
+) -> None:
+    """Close a peer's place in the session (the lead's decision, or the group's breach policy);
+    recorded as an incident."""
     async with rt.db() as db, db.begin():
-        session, _ = await load_session(db, caller.session_id)
+        session, _ = await load_session(db, session_id)
         attendance = await db.scalar(
             select(Attendance).where(
                 Attendance.session_id == session.id, Attendance.member_id == member_id
@@ -93,7 +104,7 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
         ):
             raise DomainError("not_found", "That person is not in this session.")
         attendance.status = AttendanceStatus.REMOVED.value
-        attendance.decided_by = caller.person_id
+        attendance.decided_by = decided_by
         attendance.decided_at = rt.now()
     dropped = await rt.roster.drop(session.id, member_id)
     was_waiting = await rt.roster.stop_waiting(session.id, member_id)
@@ -105,4 +116,4 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
     await announce_participants(rt, session.id, MAIN_ROOM)
     if was_waiting:
         await announce_lobby(rt, session.id)
-    return {"ok": True}
+    await support.record_removal(rt, session.id, member_id, by=decided_by, why=why)
