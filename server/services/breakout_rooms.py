@@ -13,6 +13,8 @@ every change, so admissions, removals and role changes need no hook of their own
 Facilitators are told each breakout's status (``breakouts:updated``: who, since when, a pending
 request to return), never what is said there. The main room's attendance is watched on the
 roster, connections included: whenever it flips, facilitators get ``facilitators:warning``.
+Each peer taken aside is an incident (``support.record_breakout_opened``, pseudonyms only),
+closed with an action when they are back; leaving in between prompts the follow-up.
 """
 
 from __future__ import annotations
@@ -23,10 +25,8 @@ from typing import Any
 from facilitator.breakouts import (
     MAIN_ROOM,
     BreakoutBoard,
-    BreakoutClosed,
     BreakoutEvent,
     BreakoutNoticePosted,
-    BreakoutOpened,
     MemberMoved,
     breakout_status,
     close_breakout,
@@ -44,15 +44,13 @@ from facilitator.room_events import BreakoutsUpdated, FacilitatorsWarned, RoomNo
 from facilitator.session import SessionState
 from server.live.roster import Presence
 from server.media.backend import MediaBackend
-from server.services import broadcast
+from server.services import broadcast, support
 from server.services.breakout_moves import move_person, tell_moved
 from server.services.callers import Caller
-from server.services.incidents import append_action, record_incident
 from server.services.runtime import Runtime, announce_participants, load_session
 from server.storage.models import new_id
 
 BOARD = "breakouts"
-INCIDENTS = "breakout_incidents"  # {room_id: incident_id}
 WATCH = "main_watch"  # {"attended": bool}
 
 Step = Callable[[BreakoutBoard], tuple[BreakoutBoard, tuple[BreakoutEvent, ...]]]
@@ -101,13 +99,12 @@ async def _change(
     return seen[0]
 
 
-async def _running(rt: Runtime, session_id: str) -> tuple[str, str]:
-    """(group id, session state) of a session that has not ended."""
+async def _running(rt: Runtime, session_id: str) -> None:
+    """Refuse a session that has ended."""
     async with rt.db() as db:
-        session, group = await load_session(db, session_id)
+        session, _ = await load_session(db, session_id)
     if session.state == SessionState.ENDED:
         raise DomainError("session_ended", "This session has ended.")
-    return group.id, session.state
 
 
 # --- use cases --------------------------------------------------------------------------------
@@ -124,7 +121,7 @@ async def open_with(
     """A lead or co opens a breakout with peers from the main room (and goes in with them
     unless ``join`` is false); the main room sees the notice they chose, or nothing."""
     require(caller.role, Action.OPEN_BREAKOUT)
-    group_id, _ = await _running(rt, caller.session_id)
+    await _running(rt, caller.session_id)
     room_id = f"breakout-{new_id()[:12]}"
     notice = (notice or "").strip() or None
     now_ms = rt.clock.now_ms()
@@ -135,7 +132,7 @@ async def open_with(
             b, caller.person_id, room_id, tuple(member_ids), now_ms, notice, join
         ),
     )
-    await _carry_out(rt, media, caller, events, group_id)
+    await _carry_out(rt, media, caller, events)
     return {"ok": True, "room_id": room_id}
 
 
@@ -144,12 +141,12 @@ async def bring_back(
 ) -> dict[str, Any]:
     """A lead or co brings someone (a peer, or themselves) back to the main room."""
     require(caller.role, Action.OPEN_BREAKOUT)
-    group_id, _ = await _running(rt, caller.session_id)
+    await _running(rt, caller.session_id)
     now_ms = rt.clock.now_ms()
     _, events = await _change(
         rt, caller.session_id, lambda b: return_to_main(b, caller.person_id, member_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events, group_id)
+    await _carry_out(rt, media, caller, events)
     return {"ok": True}
 
 
@@ -158,12 +155,12 @@ async def step_into(
 ) -> dict[str, Any]:
     """A lead or co joins an open breakout."""
     require(caller.role, Action.OPEN_BREAKOUT)
-    group_id, _ = await _running(rt, caller.session_id)
+    await _running(rt, caller.session_id)
     now_ms = rt.clock.now_ms()
     _, events = await _change(
         rt, caller.session_id, lambda b: step_in(b, caller.person_id, room_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events, group_id)
+    await _carry_out(rt, media, caller, events)
     return {"ok": True}
 
 
@@ -172,12 +169,12 @@ async def close(
 ) -> dict[str, Any]:
     """A lead or co closes a breakout: everyone in it goes back to the main room."""
     require(caller.role, Action.OPEN_BREAKOUT)
-    group_id, _ = await _running(rt, caller.session_id)
+    await _running(rt, caller.session_id)
     now_ms = rt.clock.now_ms()
     _, events = await _change(
         rt, caller.session_id, lambda b: close_breakout(b, caller.person_id, room_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events, group_id)
+    await _carry_out(rt, media, caller, events)
     return {"ok": True}
 
 
@@ -282,9 +279,8 @@ async def _carry_out(
     media: MediaBackend | None,
     caller: Caller,
     events: tuple[BreakoutEvent, ...],
-    group_id: str,
 ) -> None:
-    session_id = caller.session_id
+    session_id, by = caller.session_id, caller.person_id
     touched: set[str] = set()
     moves: list[tuple[Presence, str]] = []
     for event in events:
@@ -292,61 +288,22 @@ async def _carry_out(
             came, went = event.from_room, event.to_room
             moved = await move_person(rt, media, session_id, event.member, came, went)
             touched |= {came, went}
-            if moved is not None:
-                moves.append((moved, came))
-            if moved is not None and moved.role == Role.PEER.value and went == MAIN_ROOM:
-                await _note(rt, session_id, came, f"{moved.name} returned to the main room", caller)
-        elif isinstance(event, BreakoutOpened):
-            await _record_opened(rt, caller, group_id, event)
+            if moved is None:
+                continue
+            moves.append((moved, came))
+            if moved.role == Role.PEER.value:  # an incident per peer (pseudonyms, no content)
+                if came == MAIN_ROOM:
+                    await support.record_breakout_opened(rt, session_id, moved.id, by)
+                elif went == MAIN_ROOM:
+                    await support.record_breakout_closed(rt, session_id, moved.id, by)
         elif isinstance(event, BreakoutNoticePosted):
             await rt.broadcaster.emit(
                 RoomNoticePosted(session_id, event.room, event.text, event.at_ms),
                 to=broadcast.room(session_id, event.room),
             )
-        elif isinstance(event, BreakoutClosed):
-            await _note(rt, session_id, event.room, "breakout closed", caller, forget=True)
     for person, came in moves:
         await tell_moved(rt, session_id, person, came)
     for room_id in sorted(touched):
         await announce_participants(rt, session_id, room_id)
     await announce_status(rt, session_id)
     await check_main_attended(rt, session_id)
-
-
-async def _record_opened(
-    rt: Runtime, caller: Caller, group_id: str, event: BreakoutOpened
-) -> None:
-    peers = [
-        p for p in [await rt.roster.get(caller.session_id, m) for m in event.members]
-        if p is not None and p.role == Role.PEER.value
-    ]
-    async with rt.db() as db:
-        incident = await record_incident(
-            db, group_id, caller.session_id, "breakout", [p.name for p in peers],
-            [p.id for p in peers], f"breakout opened by {caller.name}", caller.person_id,
-        )
-    room = event.room
-
-    def change(raw: Any | None) -> Any:
-        return {**(raw or {}), room: incident.id}
-
-    await rt.live.update_json(caller.session_id, INCIDENTS, change)
-
-
-async def _note(
-    rt: Runtime, session_id: str, room_id: str, what: str, caller: Caller, *, forget: bool = False
-) -> None:
-    """Add what happened to the breakout's incident (pseudonyms only, never content)."""
-    incidents = await rt.live.get_json(session_id, INCIDENTS) or {}
-    incident_id = incidents.get(room_id)
-    if incident_id is None:
-        return
-    async with rt.db() as db:
-        await append_action(db, incident_id, what, caller.person_id)
-    if forget:
-
-        def change(raw: Any | None) -> Any:
-            rest = {k: v for k, v in (raw or {}).items() if k != room_id}
-            return rest or None
-
-        await rt.live.update_json(session_id, INCIDENTS, change)

@@ -126,8 +126,8 @@ async def test_a_peer_asks_to_return_and_is_brought_back(
         (incident,) = (await db.scalars(select(Incident))).all()
     assert incident.kind == "breakout" and incident.session_id == world.session_id
     assert incident.pseudonyms == ["Peer0"] and incident.member_ids == [world.peers[0].id]
-    assert [a["what"] for a in incident.actions] == [
-        "breakout opened by Cory", "Peer0 returned to the main room", "breakout closed"
+    assert [(a["what"], a["by"]) for a in incident.actions] == [
+        ("moved to a breakout", world.co.id), ("returned from the breakout", world.co.id)
     ]
 
 
