@@ -24,6 +24,7 @@ import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../feature
 import { createTriggerPanel } from "../features/trigger/view.js";
 import { createConsoleSafety } from "../features/support/console_safety.js";
 import { createStaffBalance } from "./balance.js";
+import { createConsoleBreakouts } from "../features/breakouts/console_breakouts.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
 export function openConsole(container, session) {
@@ -65,6 +66,14 @@ export function openConsole(container, session) {
     session, getSocket: () => socket,
     getRole: () => store.get().session.me?.role, getRules: () => store.get().session.group?.ground_rules,
   });
+  const breakouts = createConsoleBreakouts({
+    getSocket: () => socket,
+    getMe: () => ({ id: store.get().session.me?.id, role: store.get().session.me?.role }),
+    getParticipants: () => store.get().room.participants,
+    onRoomMoved: (room) => { store.apply(slice("room", applySnapshot), room); store.apply(slice("chat", replaceFromSnapshot), room); },
+    onRoleChanged: (role) => store.apply(slice("session", (s) => (s.me ? { ...s, me: { ...s.me, role } } : s))),
+    reportError: (error) => showError(connection, error),
+  });
   const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message), messageActions: safety.messageActions });
   const balance = createStaffBalance({ sessionId: session.id, getRole: () => store.get().session.me?.role });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
@@ -79,8 +88,8 @@ export function openConsole(container, session) {
     connection, controls.el,
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
-      h("div", {}, chat.el),
-      h("div", {}, ...safety.panels, participants.el, triggerPanel.el, backchannel.el)),
+      h("div", {}, ...breakouts.banners, chat.el),
+      h("div", {}, ...safety.panels, ...breakouts.panels, participants.el, triggerPanel.el, backchannel.el)),
     balance.el);
   focusHeading(container);
 
@@ -91,7 +100,7 @@ export function openConsole(container, session) {
     if (!previous || state.session !== previous.session) controls.render(state.session);
     if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
     if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
-      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id, personActions: safety.personActions });
+      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id, personActions: (p) => [...safety.personActions(p), breakouts.personAction(p)] });
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
     if (!previous || state.backchannel !== previous.backchannel) backchannel.render(state.backchannel.messages);
@@ -108,6 +117,7 @@ export function openConsole(container, session) {
         const ack = await joinSession(socket);
         store.apply(slice("session", applyJoin), ack);
         store.apply(slice("triggers", replaceHeld), ack.held);
+        breakouts.applyJoin(ack);
         if (ack.room) {
           store.apply(slice("room", applySnapshot), ack.room);
           store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -125,6 +135,7 @@ export function openConsole(container, session) {
   });
   safety.attach(socket);
   balance.attach(socket);
+  breakouts.attach(socket);
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);

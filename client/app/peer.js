@@ -28,6 +28,7 @@ import { contactStatus, saveContact } from "../features/contacts/socket.js";
 import { renderContactStep } from "../features/contacts/view.js";
 import { fetchSignposting } from "../features/signposting/api.js";
 import { createPeerBalance } from "./balance.js";
+import { createPeerBreakouts } from "../features/breakouts/peer_breakouts.js";
 
 const main = document.getElementById("main");
 const connectionStatus = document.getElementById("connection-status");
@@ -45,6 +46,11 @@ const store = createStore({
 });
 let socket = null;
 let roomView = null;
+const breakouts = createPeerBreakouts({
+  getSocket: () => socket,
+  onRoomMoved: (room) => { store.apply(slice("room", applySnapshot), room); store.apply(slice("chat", replaceFromSnapshot), room); },
+  reportError: (error) => showError(connectionStatus, error),
+});
 // "I need support" is there on every screen of a joined peer.
 const SUPPORT_SCREENS = new Set(["rules", "contact", "waiting", "closed", "declined", "room"]);
 const safetyBar = mountSupportRequest(document.getElementById("safety-slot"), { request: () => requestSupport(socket) });
@@ -115,7 +121,7 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, balance.el, participants.el, reminder.el, chat.el);
+    ...breakouts.els, welcome, balance.el, participants.el, reminder.el, chat.el);
   let shownReminder;
   roomView = {
     update(s) {
@@ -158,6 +164,7 @@ async function tryEnterLobby() {
 
 async function onJoined(ack) {
   store.apply(slice("session", applyJoin), ack);
+  breakouts.applyJoin(ack);
   if (ack.room) {
     store.apply(slice("room", applySnapshot), ack.room);
     store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -210,6 +217,7 @@ function connect(sessionId, memberToken) {
   onDeclined(socket, (payload) => showScreen("declined", { message: payload.message }));
   onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
+  breakouts.attach(socket);
   onReminder(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
   onDecided(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
   onSupportAcknowledged(socket, (payload) => safetyBar.showAcknowledgement(payload));
