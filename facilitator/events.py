@@ -182,6 +182,111 @@ class HeldMessageAnswered(Event):
     decision: str
     delivered: str | None
     message: str
+# --- talk time, balancing tools and presence checks (docs/protocol.md) ----------------------
+
+
+@dataclass(frozen=True)
+class TalkTimeUpdated(Event):
+    """The staff dashboard's figures, about once a second: every room, names, round, hands,
+    presence. Sent to the session's facilitators only."""
+
+    name = "talktime:update"
+    session_id: str
+    at_ms: int
+    rooms: dict[str, Any]
+    names: dict[str, str]
+    presence: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class OwnTalkTimeUpdated(Event):
+    """One peer's own figures, sent to that peer only: never anyone else's, nor room totals."""
+
+    name = "talktime:mine"
+    session_id: str
+    at_ms: int
+    room_id: str
+    total_ms: int
+    turns: int
+    longest_turn_ms: int
+    current_turn_ms: int
+    speaking: bool
+
+
+@dataclass(frozen=True)
+class BalanceCueSent(Event):
+    """A gentle private cue to the person speaking; nobody else sees it."""
+
+    name = "balance:cue"
+    session_id: str
+    reason: str
+    message: str
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class BalanceAlertRaised(Event):
+    """Something the facilitators may want to act on: kind is quiet, dominance,
+    round_time_up or cue_sent."""
+
+    name = "balance:alert"
+    session_id: str
+    room_id: str
+    kind: str
+    member_id: str
+    member_name: str
+    message: str
+    at_ms: int
+    silent_for_ms: int | None = None
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class RoundUpdated(Event):
+    """The round of a room as everyone in it may see it (order, who is up, timer start)."""
+
+    name = "round:updated"
+    session_id: str
+    room_id: str
+    change: str
+    round: dict[str, Any] | None
+    names: dict[str, str]
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class HandsUpdated(Event):
+    """The raise-hand queue of a room in order; ``taken`` is who was just invited to speak."""
+
+    name = "hands:updated"
+    session_id: str
+    room_id: str
+    queue: tuple[dict[str, Any], ...]
+    taken: str | None
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class PresenceCheckAsked(Event):
+    """'Are you still there?' to one peer."""
+
+    name = "presence:check"
+    session_id: str
+    check_id: str
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class PresenceCheckAnswered(Event):
+    """A peer answered a presence check; to the facilitators."""
+
+    name = "presence:answered"
+    session_id: str
+    check_id: str
+    member_id: str
+    member_name: str
+    asked_at_ms: int
+    answered_at_ms: int
 
 
 # --- events of the rule modules, re-exported ----------------------------------------------------
@@ -227,6 +332,15 @@ from facilitator.rounds import (  # noqa: E402
     SpeakerUp,
     TurnPassed,
 )
+from facilitator.safety_events import (  # noqa: E402
+    BreachRecorded,
+    BreachReminded,
+    FollowUpPrompted,
+    IncidentRecorded,
+    SafetyEvent,
+    SupportAcknowledged,
+    SupportRequested,
+)
 from facilitator.talk_time import (  # noqa: E402
     SpeakerInterrupted,
     TalkEvent,
@@ -245,6 +359,8 @@ __all__ = [
     "MemberDeclined", "MemberRemoved", "ParticipantsChanged", "SessionStateChanged",
     "HeldMessageAnswered", "HeldMessageResolved", "MessageHeld", "TriggerAlerted",
     "TriggerReminded",
+    "BalanceAlertRaised", "BalanceCueSent", "HandsUpdated", "OwnTalkTimeUpdated",
+    "PresenceCheckAnswered", "PresenceCheckAsked", "RoundUpdated", "TalkTimeUpdated",
     # rule-module events
     "DomainEvent",
     "TalkEvent", "SpeakerInterrupted", "TurnEnded", "TurnStarted",
@@ -257,4 +373,6 @@ __all__ = [
     "FacilitatorSteppedIn", "MainRoomAttended", "MainRoomUnattended", "MemberMoved",
     "ReturnRequested",
     "LeadershipEvent", "LeadChanged", "SessionPaused", "SessionResumed", "StandbyAppeared",
+    "SafetyEvent", "BreachRecorded", "BreachReminded", "FollowUpPrompted", "IncidentRecorded",
+    "SupportAcknowledged", "SupportRequested",
 ]

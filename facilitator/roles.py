@@ -41,6 +41,7 @@ class Action(StrEnum):
     MARK_BREACH = "mark_breach"
     RAISE_HAND = "raise_hand"
     SIGNAL_DISTRESS = "signal_distress"
+    CHECK_PRESENCE = "check_presence"
 
 
 _EVERY_FACILITATOR = FACILITATOR_ROLES
@@ -64,6 +65,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MARK_BREACH: frozenset({Role.LEAD, Role.CO}),
     Action.RAISE_HAND: frozenset({Role.PEER}),
     Action.SIGNAL_DISTRESS: frozenset({Role.PEER}),
+    # a standby sits in unseen, so only the lead and co ask "are you still there?"
+    Action.CHECK_PRESENCE: frozenset({Role.LEAD, Role.CO}),
 }
 
 

@@ -174,3 +174,17 @@ def scrub_pseudonym(text: str, pseudonym: str) -> str:
         return text
     pattern = re.compile(r"(?<!\w)" + re.escape(pseudonym) + r"(?!\w)")
     return pattern.sub(ERASED_PSEUDONYM, text)
+
+
+def erase_from_summary(data: Any, member_id: str) -> Any:
+    """A stored session summary with an erased member's name replaced wherever a record names
+    that member (`member_id` or `member` field); their figures stay, so the summary's counts and
+    totals are unchanged."""
+    if isinstance(data, list):
+        return [erase_from_summary(item, member_id) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {key: erase_from_summary(value, member_id) for key, value in data.items()}
+    if member_id in (out.get("member_id"), out.get("member")) and "name" in out:
+        out["name"] = ERASED_PSEUDONYM
+    return out

@@ -33,10 +33,10 @@ from rules.lexicon import (
     lexicon_to_dict,
 )
 from rules.normalise import (
+    SPACED_HINT,
     View,
     fold_term,
     fold_text_leet,
-    has_spaced_run,
     join_spaced,
     normalise,
 )
@@ -45,9 +45,10 @@ Category = Literal["amount", "brand", "venue"]
 ENGINE_VERSION = "1"
 MASK_CHAR = "\u2587"
 PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
-# Anything that needs more than the main automaton pass: a digit or sign (amounts), @ or $
-# (symbol leetspeak), or a single letter between separators (spaced-out words).
-SPECIAL = re.compile(r"[0-9£$€@]|[ .\-_*/·+~][^\W_][ .\-_*/·+~][^\W_](?:\W|$)")
+# A digit or sign (amounts), @ or $ (symbol leetspeak): with spaced-out letters (SPACED_HINT),
+# all that needs more than the main automaton pass. Two searches, not one alternation: `re`
+# skips ahead by a leading character class only when the pattern is a single one.
+DIGITISH = re.compile(r"[0-9£$€@]")
 GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
 NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
 NUMBER_CHARS = frozenset("0123456789,. ")
@@ -159,25 +160,26 @@ class Matcher:
         btext = base.text
         folded = fold_text_leet(btext)
         raw = list(self._automaton.iter(folded))
-        special = SPECIAL.search(btext)
-        if not raw and special is None:
+        digit = DIGITISH.search(btext)
+        spaced = SPACED_HINT.search(btext) is not None
+        if not raw and digit is None and not spaced:
             return []  # the common case: no listed word, no digit, sign or spaced letters
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
         flags: set[str] = set()
-        collect_terms(raw, folded, base, found, excepted, money_words, flags)
-        if special is not None:
-            if "@" in btext or "$" in btext:
-                folded = fold_text_leet(btext, symbols=True)
-                raw = list(self._automaton.iter(folded))
-                collect_terms(raw, folded, base, found, excepted, None, flags)
-            joined = join_spaced(base) if has_spaced_run(btext) else None
-            if joined is not None:
-                folded = fold_text_leet(joined.text)
-                raw = list(self._automaton.iter(folded))
-                collect_terms(raw, folded, joined, found, excepted, None, flags)
-        numeric_from = -1 if special is None else special.start()
+        if raw:
+            collect_terms(raw, folded, base, found, excepted, money_words, flags)
+        if digit is not None and ("@" in btext or "$" in btext):
+            folded = fold_text_leet(btext, symbols=True)
+            raw = list(self._automaton.iter(folded))
+            collect_terms(raw, folded, base, found, excepted, None, flags)
+        joined = join_spaced(base) if spaced else None
+        if joined is not None:
+            folded = fold_text_leet(joined.text)
+            raw = list(self._automaton.iter(folded))
+            collect_terms(raw, folded, joined, found, excepted, None, flags)
+        numeric_from = -1 if digit is None else digit.start()
         if money_words or numeric_from >= 0:
             self._scan_amounts(base, numeric_from, money_words, flags, found)
         if excepted:

@@ -38,6 +38,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     from server.http.routes import setup_http
     from server.realtime.namespace import setup_realtime
+    from server.services.retention import retention_cleanup_ctx
 
     app = web.Application(client_max_size=1024 * 1024)
     app[context.SETTINGS] = settings
@@ -48,6 +49,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_live_state)
     app.cleanup_ctx.append(_trigger_lists)
+    app.cleanup_ctx.append(retention_cleanup_ctx())
     app.cleanup_ctx.append(_media)
     setup_http(app)
     setup_realtime(app, sio)

@@ -22,6 +22,9 @@ import { createBackchannelPanel } from "../features/backchannel/view.js";
 import { initialTriggers, addAlert, addHeld, replaceHeld, resolveHeld } from "../features/trigger/state.js";
 import { onAlert, onHeld, onResolved, approveHeld, rejectHeld } from "../features/trigger/socket.js";
 import { createTriggerPanel } from "../features/trigger/view.js";
+import { createConsoleSafety } from "../features/support/console_safety.js";
+import { createStaffBalance } from "./balance.js";
+import { createConsoleBreakouts } from "../features/breakouts/console_breakouts.js";
 import { createMediaPanel } from "../features/media/view.js";
 
 /** Mount the console for `session` (an item of /api/me/sessions). Returns a close() function. */
@@ -60,7 +63,20 @@ export function openConsole(container, session) {
       }
     },
   });
-  const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message) });
+  const safety = createConsoleSafety({
+    session, getSocket: () => socket,
+    getRole: () => store.get().session.me?.role, getRules: () => store.get().session.group?.ground_rules,
+  });
+  const breakouts = createConsoleBreakouts({
+    getSocket: () => socket,
+    getMe: () => ({ id: store.get().session.me?.id, role: store.get().session.me?.role }),
+    getParticipants: () => store.get().room.participants,
+    onRoomMoved: (room) => { store.apply(slice("room", applySnapshot), room); store.apply(slice("chat", replaceFromSnapshot), room); },
+    onRoleChanged: (role) => store.apply(slice("session", (s) => (s.me ? { ...s, me: { ...s.me, role } } : s))),
+    reportError: (error) => showError(connection, error),
+  });
+  const chat = createChatPanel({ onSend: async (text) => store.apply(slice("chat", addMessage), (await sendChat(socket, text)).message), messageActions: safety.messageActions });
+  const balance = createStaffBalance({ sessionId: session.id, getRole: () => store.get().session.me?.role });
   const backchannel = createBackchannelPanel({ onSend: async (text) => store.apply(slice("backchannel", addPrivateMessage), (await sendBackchannel(socket, text)).message) });
   const triggerPanel = createTriggerPanel({
     canRelease: (role) => canManageLobby(role),
@@ -74,8 +90,9 @@ export function openConsole(container, session) {
     connection, controls.el, media.el,
     h("div", { class: "grid grid-console" },
       h("div", {}, lobby.el),
-      h("div", {}, chat.el),
-      h("div", {}, participants.el, triggerPanel.el, backchannel.el)));
+      h("div", {}, ...breakouts.banners, chat.el),
+      h("div", {}, ...safety.panels, ...breakouts.panels, participants.el, triggerPanel.el, backchannel.el)),
+    balance.el);
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.
@@ -86,7 +103,7 @@ export function openConsole(container, session) {
     if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
     if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
       media.render(state.room.participants);
-      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id });
+      participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id, personActions: (p) => [...safety.personActions(p), breakouts.personAction(p)] });
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);
     if (!previous || state.backchannel !== previous.backchannel) backchannel.render(state.backchannel.messages);
@@ -103,7 +120,8 @@ export function openConsole(container, session) {
         const ack = await joinSession(socket);
         store.apply(slice("session", applyJoin), ack);
         store.apply(slice("triggers", replaceHeld), ack.held);
-        if (ack.room) media.onSocketConnected();
+        breakouts.applyJoin(ack);
+        if (ack.room) media.onSocketConnected(); // media closed with the old connection
         if (ack.room) {
           store.apply(slice("room", applySnapshot), ack.room);
           store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -120,6 +138,9 @@ export function openConsole(container, session) {
     onRefused: (error) => showError(connection, error),
     onError: (error) => showError(connection, error),
   });
+  safety.attach(socket);
+  balance.attach(socket);
+  breakouts.attach(socket);
   onSessionState(socket, (payload) => store.apply(slice("session", applySessionState), payload));
   onLobbyUpdated(socket, (payload) => {
     if (payload.session_id === session.id) store.apply(slice("lobby", applyLobbyUpdated), payload);
@@ -134,5 +155,5 @@ export function openConsole(container, session) {
   onHeld(socket, mine((held) => store.apply(slice("triggers", addHeld), held)));
   onResolved(socket, mine((resolved) => store.apply(slice("triggers", resolveHeld), resolved.held_id)));
 
-  return () => { media.destroy(); socket.disconnect(); };
+  return () => { media.destroy(); balance.close(); socket.disconnect(); };
 }

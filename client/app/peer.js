@@ -20,6 +20,15 @@ import { sendChat, onChatMessage } from "../features/chat/socket.js";
 import { createChatPanel } from "../features/chat/view.js";
 import { onReminder, onDecided } from "../features/trigger/socket.js";
 import { createReminderPanel } from "../features/trigger/view.js";
+import { mountSupportRequest } from "../features/support/view.js";
+import { requestSupport, onSupportAcknowledged } from "../features/support/socket.js";
+import { onBreachReminder } from "../features/breaches/socket.js";
+import { renderReminder } from "../features/breaches/view.js";
+import { contactStatus, saveContact } from "../features/contacts/socket.js";
+import { renderContactStep } from "../features/contacts/view.js";
+import { fetchSignposting } from "../features/signposting/api.js";
+import { createPeerBalance } from "./balance.js";
+import { createPeerBreakouts } from "../features/breakouts/peer_breakouts.js";
 import { createMediaPanel } from "../features/media/view.js";
 
 const main = document.getElementById("main");
@@ -39,6 +48,15 @@ const store = createStore({
 let socket = null;
 let roomView = null;
 let mediaPanel = null; // lives while the person is in the room, across re-renders
+const breakouts = createPeerBreakouts({
+  getSocket: () => socket,
+  onRoomMoved: (room) => { store.apply(slice("room", applySnapshot), room); store.apply(slice("chat", replaceFromSnapshot), room); },
+  reportError: (error) => showError(connectionStatus, error),
+});
+// "I need support" is there on every screen of a joined peer.
+const SUPPORT_SCREENS = new Set(["rules", "contact", "waiting", "closed", "declined", "room"]);
+const safetyBar = mountSupportRequest(document.getElementById("safety-slot"), { request: () => requestSupport(socket) });
+const balance = createPeerBalance({ getMeId: () => store.get().member?.id || store.get().session.me?.id });
 
 const slice = (key, change) => (state, ...args) => {
   const next = change(state[key], ...args);
@@ -47,6 +65,7 @@ const slice = (key, change) => (state, ...args) => {
 const showScreen = (screen, screenData = {}) => store.apply((s) => ({ ...s, screen, screenData }));
 
 store.subscribe((state, previous) => {
+  safetyBar.setAvailable(SUPPORT_SCREENS.has(state.screen));
   if (state.screen !== previous.screen || state.screenData !== previous.screenData) renderScreen(state);
   else if (state.screen === "room" && roomView) roomView.update(state);
 });
@@ -66,6 +85,11 @@ function renderScreen(state) {
       groupName: state.session.group && state.session.group.name,
       rules: (state.session.group && state.session.group.ground_rules) || (state.group && state.group.ground_rules),
       onAccept: acceptAndEnter,
+    }); break;
+    case "contact": content = renderContactStep({
+      policy: d.policy,
+      onSave: async (details) => { await saveContact(socket, details); await tryEnterLobby(); },
+      onSkip: () => tryEnterLobby(),
     }); break;
     case "waiting": content = renderWaiting({ pseudonym: state.member ? state.member.pseudonym : "" }); break;
     case "closed": content = renderLobbyClosed({ message: d.message }); break;
@@ -100,7 +124,7 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    welcome, mediaEl(state), participants.el, reminder.el, chat.el);
+    ...breakouts.els, welcome, mediaEl(state), balance.el, participants.el, reminder.el, chat.el);
   let shownReminder;
   roomView = {
     update(s) {
@@ -121,7 +145,16 @@ function mediaEl(state) {
 
 async function acceptAndEnter() {
   await acceptRules(socket);
+  if (await offerContactStep()) return;
   await tryEnterLobby();
+}
+
+/** After the rules: ask for a safeguarding contact when the group wants one (true if asked). */
+async function offerContactStep() {
+  const status = await contactStatus(socket);
+  if (status.contact_policy === "off" || status.has_contact) return false;
+  showScreen("contact", { policy: status.contact_policy });
+  return true;
 }
 
 async function tryEnterLobby() {
@@ -133,12 +166,14 @@ async function tryEnterLobby() {
     if (error.code === "lobby_closed") showScreen("closed", { message: error.message });
     else if (error.code === "session_ended") showScreen("ended");
     else if (error.code === "rules_not_accepted") showScreen("rules");
+    else if (error.code === "contact_required") showScreen("contact", { policy: "required" });
     else throw error;
   }
 }
 
 async function onJoined(ack) {
   store.apply(slice("session", applyJoin), ack);
+  breakouts.applyJoin(ack);
   if (ack.room) {
     store.apply(slice("room", applySnapshot), ack.room);
     store.apply(slice("chat", replaceFromSnapshot), ack.room);
@@ -147,7 +182,7 @@ async function onJoined(ack) {
   const target = peerScreenForStatus(status, ack.session && ack.session.state);
   const current = store.get().screen;
   if (target === "rules" && status === "rules_accepted") {
-    if (current !== "waiting" && current !== "closed") await tryEnterLobby();
+    if (current !== "waiting" && current !== "closed" && current !== "contact") await tryEnterLobby();
     return;
   }
   if (target !== current) showScreen(target);
@@ -173,6 +208,7 @@ function connect(sessionId, memberToken) {
     onRefused: (error) => showError(connectionStatus, error),
     onError: (error) => showError(connectionStatus, error),
   });
+  balance.attach(socket);
   onSessionState(socket, (payload) => {
     store.apply(slice("session", applySessionState), payload);
     const screen = store.get().screen;
@@ -192,8 +228,11 @@ function connect(sessionId, memberToken) {
   onDeclined(socket, (payload) => showScreen("declined", { message: payload.message }));
   onParticipants(socket, (payload) => store.apply(slice("room", applyParticipants), payload));
   onChatMessage(socket, (message) => store.apply(slice("chat", addMessage), message));
+  breakouts.attach(socket);
   onReminder(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
   onDecided(socket, (payload) => store.apply((s) => ({ ...s, reminder: payload })));
+  onSupportAcknowledged(socket, (payload) => safetyBar.showAcknowledgement(payload));
+  onBreachReminder(socket, (payload) => safetyBar.showNotice(renderReminder(payload)));
   onRemoved(socket, () => {
     showScreen("removed");
     socket.disconnect();
@@ -201,7 +240,8 @@ function connect(sessionId, memberToken) {
 }
 
 async function start() {
-  mountSupport(document.getElementById("support-button-slot"), document.getElementById("support-panel-slot"));
+  const support = mountSupport(document.getElementById("support-button-slot"), document.getElementById("support-panel-slot"));
+  fetchSignposting().then((data) => support.setResources(data.resources)).catch(() => { /* the built-in list stays */ });
   let info;
   try {
     info = await fetchInvite(inviteToken);

@@ -12,9 +12,12 @@ import { renderSessions } from "../features/admin/sessions.js";
 import { renderInvites } from "../features/admin/invites.js";
 import { renderAudit } from "../features/admin/audit.js";
 import { renderWordlists } from "../features/wordlists/view.js";
+import { renderIncidentsAdmin } from "../features/incidents/view.js";
+import { renderSignpostingAdmin } from "../features/signposting/view.js";
 import { ROLE_LABELS } from "../features/room/state.js";
 import { STATE_LABELS } from "../features/session/state.js";
 import { openConsole } from "./console.js";
+import { renderSummary } from "../features/summary/view.js";
 
 const page = document.getElementById("page");
 const nav = document.getElementById("nav");
@@ -30,6 +33,8 @@ const ADMIN_PAGES = {
   invites: ["Invite links", renderInvites],
   wordlists: ["Trigger words", renderWordlists],
   audit: ["Audit log", renderAudit],
+  incidents: ["Incidents", renderIncidentsAdmin],
+  signposting: ["Signposting", renderSignpostingAdmin],
 };
 
 function renderChrome(route) {
@@ -110,6 +115,8 @@ async function route() {
     const session = mySessions.find((s) => s.id === id);
     if (!session) { mount(page, h("p", { class: "notice notice-error", role: "alert" }, "This session is not one of yours, or it no longer exists.")); return; }
     closeConsole = openConsole(page, session);
+  } else if (section === "summary" && user.is_facilitator && arg) {
+    await renderSummary(page, decodeURIComponent(arg));
   } else if (landing === "sessions" || (section === "sessions" && user.is_facilitator)) {
     await renderMySessions(page);
   } else if (user.is_admin) {

@@ -105,6 +105,9 @@ async def update_group(request: web.Request) -> web.Response:
     changes = {
         k: v for k, v in body.model_dump(mode="json", exclude_unset=True).items() if v is not None
     }
+    if body.balancing is not None:
+        # null inside balancing means "back to the default", so keep those keys
+        changes["balancing"] = body.balancing.model_dump(mode="json", exclude_unset=True)
     group = await groups.update_group(
         request.app[context.DB],
         actor=who.user,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from facilitator.session import DEFAULT_CAPACITY, Audience, GroupFormat
@@ -43,7 +45,20 @@ class UserPatch(Body):
     disabled: StrictBool | None = None
 
 
-class GroupCreate(Body):
+class BreachPolicyBody(Body):
+    mute_after: int | None = Field(default=None, strict=True)
+    remove_after: int | None = Field(default=None, strict=True)
+
+
+class GroupSafety(Body):
+    """The safety settings of a group (rules in facilitator.safeguarding.read_safety_settings)."""
+
+    contact_policy: Literal["off", "optional", "required"] | None = None
+    breach_policy: BreachPolicyBody | None = None
+    retention_days: int | None = Field(default=None, strict=True)
+
+
+class GroupCreate(GroupSafety):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
     audience: Audience = Audience.MIXED
@@ -54,7 +69,22 @@ class GroupCreate(Body):
     facilitator_ids: list[str] = Field(default_factory=list, max_length=100)
 
 
-class GroupPatch(Body):
+class BalancingPatch(Body):
+    """A group's balancing thresholds (facilitator/balancing_settings.py checks the ranges);
+    a field left out keeps its current value, null returns it to the default."""
+
+    round_turn_s: int | None = Field(default=None, strict=True)
+    long_turn_s: int | None = Field(default=None, strict=True)
+    share_nudge_factor: float | None = None
+    nudge_repeat_s: int | None = Field(default=None, strict=True)
+    nudge_facilitators: StrictBool | None = None
+    quiet_alert_s: int | None = Field(default=None, strict=True)
+    dominance_share: float | None = None
+    min_room_talk_s: int | None = Field(default=None, strict=True)
+    min_peers_for_share: int | None = Field(default=None, strict=True)
+
+
+class GroupPatch(GroupSafety):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=2000)
     audience: Audience | None = None
@@ -64,6 +94,7 @@ class GroupPatch(Body):
     facilitator_ids: list[str] | None = Field(default=None, max_length=100)
     # mask | hold | alert, checked by facilitator.trigger_policy.parse_policy (400 bad_policy)
     trigger_policy: str | None = Field(default=None, max_length=20)
+    balancing: BalancingPatch | None = None
 
 
 class Facilitators(Body):

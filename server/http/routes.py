@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.http import admin, pages, peers, wordlists
+from server.http import admin, pages, peers, safety, talk_time, wordlists
 from server.http.auth import setup_auth
 from server.http.middleware import add_security_headers, errors_middleware
 
@@ -28,6 +28,8 @@ def setup_http(app: web.Application) -> None:
     app.router.add_routes(admin.routes)
     app.router.add_routes(wordlists.routes)
     app.router.add_routes(peers.routes)
+    app.router.add_routes(safety.routes)
+    app.router.add_routes(talk_time.routes)
     app.router.add_routes(pages.routes)
     # any other /api/ address answers a structured 404 (the middleware shapes it)
     app.router.add_route("*", "/api/{tail:.*}", _unknown_api)

@@ -118,6 +118,11 @@ class Roster:
         raw = people.get(person_id)
         return None if raw is None else _presence(raw)
 
+    async def everyone(self, session_id: str) -> list[Presence]:
+        """Every person listed in the session (in a room or not, connected or not)."""
+        people = await self._live.get_json(session_id, PRESENCE) or {}
+        return [_presence(raw) for raw in people.values()]
+
     async def in_room(self, session_id: str, room_id: str) -> list[Presence]:
         people = await self._live.get_json(session_id, PRESENCE) or {}
         found = [_presence(raw) for raw in people.values() if raw.get("room_id") == room_id]

@@ -22,13 +22,14 @@ from facilitator.roles import Action, require
 from server import context
 from server.errors import error_body, validation_error_body
 from server.realtime import payloads as p
+from server.realtime.breakouts import register_breakouts
 from server.realtime.broadcaster import SocketBroadcaster
 from server.realtime.engine_hooks import (
     ack_requested,
     disable_websocket_compression,
     track_ack_requests,
 )
-from server.services import chat, lobby, presence, session_control, triggers
+from server.services import chat, leadership, lobby, presence, session_control, triggers
 from server.services.accounts import SESSION_COOKIE
 from server.services.callers import Caller, identify
 from server.services.runtime import Runtime
@@ -163,13 +164,19 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
         except Exception:
             log.exception("disconnect of %s failed", sid)
 
+    from server.realtime.balance import setup_balance
+
+    setup_balance(app, sio)  # rounds, hands, presence checks and the talk-time loop
     from server.realtime.media import setup_media
 
     setup_media(app, sio)  # media:* events, speaking and layout listeners
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
-    for name, spec in EVENTS.items():
+    from server.realtime.safety import safety_events  # imports this module
+
+    for name, spec in {**EVENTS, **safety_events(app[context.SETTINGS])}.items():
         sio.on(name, _handler(app, sio, name, spec))
+    register_breakouts(app, sio, _handler)
 
 
 def _handler(
@@ -207,7 +214,8 @@ async def _answer(
     except ValidationError as exc:
         return validation_error_body(exc)
     state = await sio.get_session(sid)
-    caller = Caller.from_dict(state["caller"])
+    # a facilitator's role is what it is now (handover, promotion), not what it was at connect
+    caller = await leadership.current_caller(app[RUNTIME], Caller.from_dict(state["caller"]))
     if spec.action is not None:
         require(caller.role, spec.action)
     answer = await spec.call(app[RUNTIME], caller, payload)

@@ -21,17 +21,19 @@ def record(
     target_id: str | None = None,
     group_id: str | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor_id,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            group_id=group_id,
-            details=details or {},
-        )
+) -> AuditEntry:
+    """Stage an audit row in the caller's transaction. Never put pseudonyms or contact details
+    in ``details``: the audit log outlives erasure."""
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        group_id=group_id,
+        details=details or {},
     )
+    session.add(entry)
+    return entry
 
 
 async def list_entries(db: async_sessionmaker[Any], *, limit: int = 200) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from facilitator.events import BackchannelMessagePosted, ChatMessagePosted
 from facilitator.roles import Action, require
 from facilitator.trigger_policy import DEFAULT_POLICY, Delivery, decide, spans_of
 from rules.matcher import mask
-from server.services import broadcast, triggers
+from server.services import broadcast, support, triggers
 from server.services.callers import Caller
 from server.services.runtime import Runtime
 from server.storage.models import new_id
@@ -26,6 +26,7 @@ async def send_chat(rt: Runtime, caller: Caller, text: str) -> dict[str, Any]:
     presence = await rt.roster.get(caller.session_id, caller.person_id)
     if presence is None or presence.room_id is None or caller.sid not in presence.sids:
         raise DomainError("not_in_room", "You are not in the session room.")
+    await support.ensure_may_chat(rt, caller)
     room_id = presence.room_id
     hits = []
     policy = DEFAULT_POLICY
@@ -41,6 +42,9 @@ async def send_chat(rt: Runtime, caller: Caller, text: str) -> dict[str, Any]:
     if decision.hold:
         held = await triggers.hold(
             rt, caller, message_id, room_id, text, mask(text, hits), spans, at_ms
+        )
+        await support.record_held_message(
+            rt, caller.session_id, caller.person_id, list(triggers.categories_of(spans))
         )
         return {"ok": True, "message": None, "held": held}
     delivered = mask(text, hits) if decision.delivery is Delivery.MASKED else text

@@ -7,6 +7,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from facilitator.balancing_settings import (
+    policy_from_settings,
+    settings_of_policy,
+    validate_balancing_settings,
+)
+from facilitator.errors import DomainError
 from facilitator.session import (
     DEFAULT_CAPACITY,
     DEFAULT_GROUND_RULES,
@@ -18,6 +24,7 @@ from facilitator.session import (
 from facilitator.trigger_policy import parse_policy, policy_of
 from server.errors import ApiError
 from server.services import audit
+from server.services.group_safety import merged_settings, safety_json, split_safety_fields
 from server.storage.models import Group, GroupFacilitator, User
 
 
@@ -41,10 +48,14 @@ async def group_json(session: AsyncSession, group: Group) -> dict[str, Any]:
         "capacity": group.capacity,
         "ground_rules": list(group.ground_rules),
         "trigger_policy": policy_of(group.settings).value,
+        "balancing": settings_of_policy(
+            policy_from_settings((group.settings or {}).get("balancing"))
+        ),
         "facilitators": [
             {"id": u.id, "display_name": u.display_name, "pronouns": u.pronouns}
             for u in await facilitators_of(session, group.id)
         ],
+        **safety_json(group.settings),
     }
 
 
@@ -107,6 +118,13 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         out["ground_rules"] = list(validate_ground_rules(out["ground_rules"]))
     if "trigger_policy" in out:
         out["trigger_policy"] = parse_policy(out["trigger_policy"]).value
+    if "balancing" in out:
+        try:
+            validate_balancing_settings(
+                {k: v for k, v in out["balancing"].items() if v is not None}
+            )
+        except DomainError as exc:
+            raise ApiError(exc.code, exc.message) from None
     if "name" in out:
         out["name"] = out["name"].strip()
         if not out["name"]:
@@ -128,11 +146,13 @@ def group_defaults() -> dict[str, Any]:
 async def create_group(
     db: async_sessionmaker[Any], *, actor_id: str | None, fields: dict[str, Any]
 ) -> dict[str, Any]:
+    fields, safety = split_safety_fields(fields)
     values = _checked(fields)
     facilitator_ids = values.pop("facilitator_ids", None) or []
     values.setdefault("ground_rules", list(DEFAULT_GROUND_RULES))
+    settings = merged_settings({}, safety)
     async with db() as session, session.begin():
-        group = Group(settings={}, archived=False, **values)
+        group = Group(settings=settings, archived=False, **values)
         session.add(group)
         await session.flush()
         await _set_facilitators(session, group.id, facilitator_ids)
@@ -151,15 +171,24 @@ async def create_group(
 async def update_group(
     db: async_sessionmaker[Any], *, actor: User, group_id: str, fields: dict[str, Any]
 ) -> dict[str, Any]:
-    values = _checked(fields)
+    own, safety = split_safety_fields(fields)
+    values = _checked(own)
     facilitator_ids = values.pop("facilitator_ids", None)
     policy = values.pop("trigger_policy", None)
     async with db() as session, session.begin():
         group = await visible_group(session, actor, group_id)
         if policy is not None:
             group.settings = {**(group.settings or {}), "trigger_policy": policy}
+        balancing = values.pop("balancing", None)
+        if balancing is not None:
+            settings = dict(group.settings or {})
+            merged = {**settings.get("balancing", {}), **balancing}
+            settings["balancing"] = {k: v for k, v in merged.items() if v is not None}
+            group.settings = settings  # a new dict, so the JSON column is saved
         for key, value in values.items():
             setattr(group, key, value)
+        if safety:
+            group.settings = merged_settings(group.settings, safety)
         if facilitator_ids is not None:
             await _set_facilitators(session, group_id, facilitator_ids)
         audit.record(

@@ -12,7 +12,7 @@ from facilitator.events import MemberAdmitted, MemberDeclined
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, Role, require
 from facilitator.session import AttendanceStatus, SessionState, check_capacity, check_lobby_entry
-from server.services import broadcast, media_session
+from server.services import broadcast, media_session, support
 from server.services.callers import Caller
 from server.services.runtime import (
     Runtime,
@@ -63,13 +63,14 @@ async def enter_lobby(rt: Runtime, caller: Caller) -> dict[str, Any]:
     """Wait to be admitted (rules accepted, lobby open or session live)."""
     _require_peer(caller)
     async with rt.db() as db, db.begin():
-        session, _ = await load_session(db, caller.session_id)
+        session, group = await load_session(db, caller.session_id)
         attendance = await _attendance(db, session.id, caller.person_id)
         status = None if attendance is None else AttendanceStatus(attendance.status)
         check_lobby_entry(SessionState(session.state), status)
         assert attendance is not None
         if status is AttendanceStatus.ADMITTED:
             raise DomainError("already_admitted", "You are already in the session.")
+        await support.check_contact_for_lobby(db, group, caller.person_id)
         attendance.status = AttendanceStatus.WAITING.value
     await rt.roster.wait(
         caller.session_id, member_id=caller.person_id, pseudonym=caller.name,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, may
 from facilitator.session import AttendanceStatus, SessionState
-from server.services import broadcast, media_session
+from server.services import breakout_rooms, broadcast, leadership, media_session, support
 from server.services.callers import Caller
 from server.services.runtime import (
     Runtime,
@@ -39,7 +39,12 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
             status = None if attendance is None else attendance.status
     ended = session.state == SessionState.ENDED
     in_room = not ended and (caller.is_facilitator or status == AttendanceStatus.ADMITTED)
-    room_id = MAIN_ROOM if in_room else None
+    room_id = await breakout_rooms.room_on_join(
+        rt, session.id, caller.person_id, MAIN_ROOM if in_room else None
+    )
+    announce_leadership = None
+    if not ended:
+        caller, announce_leadership = await leadership.seat(rt, caller)
 
     sid = caller.sid
     await rt.broadcaster.join(sid, broadcast.everyone(session.id))
@@ -66,7 +71,9 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         )
         await rt.broadcaster.join(sid, broadcast.room(session.id, room_id))
         await announce_participants(rt, session.id, room_id)
-        answer["room"] = (await room_snapshot(rt, session.id, room_id)).to_payload()
+        answer["room"] = (
+            await room_snapshot(rt, session.id, room_id, for_staff=caller.is_facilitator)
+        ).to_payload()
     if may(caller.role, Action.SEE_LOBBY):
         answer["lobby"] = {"waiting": await rt.roster.waiting(session.id)}
     if may(caller.role, Action.BACKCHANNEL):
@@ -75,6 +82,11 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         from server.services.triggers import held_messages
 
         answer["held"] = await held_messages(rt.live, session.id)
+    if announce_leadership is not None:
+        await announce_leadership()
+        answer.update(await leadership.view(rt, caller))
+        if caller.is_facilitator:
+            answer["breakouts"] = await breakout_rooms.status(rt, session.id)
     return answer
 
 
@@ -86,5 +98,7 @@ async def leave_session(rt: Runtime, caller: Caller) -> None:
     await media_session.connection_closed(rt, caller)
     if after is not None and not after.connected:
         await media_session.person_left(rt, caller.session_id, caller.person_id)
+    await leadership.on_left(rt, caller, after)
     if after is not None and after.room_id is not None:
         await announce_participants(rt, caller.session_id, after.room_id)
+    await support.on_peer_left(rt, caller, after)

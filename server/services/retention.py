@@ -18,6 +18,7 @@ from facilitator.errors import DomainError
 from facilitator.safeguarding import (
     DEFAULT_RETENTION_DAYS,
     ERASED_PSEUDONYM,
+    erase_from_summary,
     read_safety_settings,
     scrub_pseudonym,
 )
@@ -26,7 +27,7 @@ from server.errors import ApiError
 from server.services.contacts import stage_contact_deletion
 from server.services.safeguarding_access import add_audit
 from server.services.tokens import hash_token, new_token
-from server.storage.models import Attendance, Group, Incident, Member, utcnow
+from server.storage.models import Attendance, Group, Incident, Member, SessionSummary, utcnow
 
 log = logging.getLogger("holdspace.retention")
 
@@ -98,6 +99,13 @@ async def erase_member(db: AsyncSession, member_id: str, actor: str | None) -> N
             attendance.decision_message = scrub_pseudonym(
                 attendance.decision_message, old_pseudonym
             )
+    summaries = (
+        await db.scalars(
+            select(SessionSummary).where(SessionSummary.group_id == member.group_id)
+        )
+    ).all()
+    for summary in summaries:
+        summary.data = erase_from_summary(summary.data, member_id)
     member.pseudonym = ERASED_PSEUDONYM
     member.token_hash = hash_token(new_token())  # nobody holds this token
     member.erased_at = member.erased_at or utcnow()

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from facilitator.errors import DomainError
 from facilitator.events import ParticipantsChanged, RoomSnapshotTaken
+from facilitator.roles import Role
 from server.clock import Clock
 from server.live.history import History
-from server.live.roster import Roster
+from server.live.roster import Presence, Roster
 from server.live.state import LiveState
 from server.media.backend import MediaBackend
 from server.services import broadcast
@@ -61,24 +62,43 @@ async def load_session(
     return session, group
 
 
-async def room_snapshot(rt: Runtime, session_id: str, room_id: str) -> RoomSnapshotTaken:
+def _seen_by_peers(people: list[Presence]) -> list[Presence]:
+    """A standby facilitator sits in unseen: peers' lists leave them out until they appear."""
+    return [p for p in people if p.role != Role.STANDBY.value]
+
+
+async def room_snapshot(
+    rt: Runtime, session_id: str, room_id: str, *, for_staff: bool = False
+) -> RoomSnapshotTaken:
     people = await rt.roster.in_room(session_id, room_id)
     return RoomSnapshotTaken(
         session_id=session_id,
         room_id=room_id,
-        participants=tuple(p.to_participant() for p in people),
+        participants=tuple(
+            p.to_participant() for p in (people if for_staff else _seen_by_peers(people))
+        ),
         chat=tuple(await rt.history.chat(session_id, room_id)),
     )
 
 
 async def announce_participants(rt: Runtime, session_id: str, room_id: str) -> None:
     people = await rt.roster.in_room(session_id, room_id)
-    event = ParticipantsChanged(
-        session_id=session_id,
-        room_id=room_id,
-        participants=tuple(p.to_participant() for p in people),
-    )
-    await rt.broadcaster.emit(event, to=broadcast.room(session_id, room_id))
+
+    def event(listed: list[Presence]) -> ParticipantsChanged:
+        return ParticipantsChanged(
+            session_id=session_id,
+            room_id=room_id,
+            participants=tuple(p.to_participant() for p in listed),
+        )
+
+    seen = _seen_by_peers(people)
+    if len(seen) == len(people):
+        await rt.broadcaster.emit(event(people), to=broadcast.room(session_id, room_id))
+        return
+    # a hidden standby is here: staff get the full list, each peer the list without them
+    for person in people:
+        listed = seen if person.role == Role.PEER.value else people
+        await rt.broadcaster.emit(event(listed), to=broadcast.person(session_id, person.id))
 
 
 async def announce_lobby(rt: Runtime, session_id: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.services import audit
 from server.storage.models import AuditEntry, GroupFacilitator, User
 
 
@@ -55,15 +56,13 @@ def add_audit(
     group_id: str | None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Stage an audit row in the caller's transaction. Never put pseudonyms or contact details
-    in ``details``: the audit log outlives erasure."""
-    entry = AuditEntry(
+    """Stage an audit row in the caller's transaction (see server.services.audit.record)."""
+    return audit.record(
+        db,
         actor_id=actor_id,
         action=action,
         target_type=target_type,
         target_id=target_id,
         group_id=group_id,
-        details=details or {},
+        details=details,
     )
-    db.add(entry)
-    return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -11,11 +12,19 @@ from facilitator.events import MemberRemoved, SessionStateChanged
 from facilitator.ids import MAIN_ROOM
 from facilitator.roles import Action, require
 from facilitator.session import AttendanceStatus, SessionState, decide_go_live, transition
-from server.services import broadcast, media_session
+from server.services import broadcast, media_session, summary, support
 from server.services.callers import Caller
-from server.services.runtime import Runtime, announce_lobby, announce_participants, load_session
+from server.services.runtime import (
+    Runtime,
+    announce_lobby,
+    announce_participants,
+    load_session,
+    to_ms,
+)
 from server.services.runtime import session_json as _session_json
 from server.storage.models import Attendance
+
+log = logging.getLogger("holdspace.session_control")
 
 
 async def _announce_state(
@@ -72,18 +81,42 @@ async def end_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         session.state = transition(SessionState(session.state), SessionState.ENDED).value
         session.ended_at = rt.now()
         answer = _session_json(session, group)
+        went_live_ms = None if session.went_live_at is None else to_ms(session.went_live_at)
+    await _keep_summary(rt, session.id, group.id, went_live_ms)
     await media_session.session_ended(rt, session.id)
     await rt.live.clear_session(session.id)
     await _announce_state(rt, session.id, session.state, session.solo_reason)
     return {"ok": True, "session": answer}
 
 
+async def _keep_summary(
+    rt: Runtime, session_id: str, group_id: str, went_live_ms: int | None
+) -> None:
+    """Store the talk-time summary before live state goes. A failure is logged, never allowed
+    to stop the session from ending."""
+    try:
+        await summary.store_summary(rt, session_id, group_id, went_live_ms)
+    except Exception:
+        log.exception("could not store the summary of session %s", session_id)
+
+
 async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dict[str, Any]:
     """The lead removes a peer: every connection of theirs closes at once, and they can come
     back only by being admitted again."""
     require(caller.role, Action.REMOVE)
+    await remove_member(
+        rt, caller.session_id, member_id, decided_by=caller.person_id, why="removed by the lead"
+    )
+    return {"ok": True}
+
+
+async def remove_member(
+    rt: Runtime, session_id: str, member_id: str, *, decided_by: str | None, why: str
+) -> None:
+    """Close a peer's place in the session (the lead's decision, or the group's breach policy);
+    recorded as an incident."""
     async with rt.db() as db, db.begin():
-        session, _ = await load_session(db, caller.session_id)
+        session, _ = await load_session(db, session_id)
         attendance = await db.scalar(
             select(Attendance).where(
                 Attendance.session_id == session.id, Attendance.member_id == member_id
@@ -94,7 +127,7 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
         ):
             raise DomainError("not_found", "That person is not in this session.")
         attendance.status = AttendanceStatus.REMOVED.value
-        attendance.decided_by = caller.person_id
+        attendance.decided_by = decided_by
         attendance.decided_at = rt.now()
     dropped = await rt.roster.drop(session.id, member_id)
     await media_session.leave_media(rt, session.id, member_id)
@@ -108,4 +141,4 @@ async def remove_participant(rt: Runtime, caller: Caller, member_id: str) -> dic
     await announce_participants(rt, session.id, MAIN_ROOM)
     if was_waiting:
         await announce_lobby(rt, session.id)
-    return {"ok": True}
+    await support.record_removal(rt, session.id, member_id, by=decided_by, why=why)

@@ -207,3 +207,30 @@ class Incident(Base):
     note: Mapped[str | None] = mapped_column(Text)
     note_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note_at: Mapped[datetime | None] = mapped_column()
+
+
+class SignpostingResource(Base):
+    """A support service an admin lists for peers (beside the fixed National Gambling Helpline).
+    ``crisis`` resources are also shown with the acknowledgement of an "I need support" signal."""
+
+    __tablename__ = "signposting_resources"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    url: Mapped[str | None] = mapped_column(String(500))
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+class SessionSummary(Base):
+    """What the facilitators keep of a session's talk time once it ends: per-person figures,
+    rounds run, cues sent and alert counts (server/services/summary.py). Pseudonyms only,
+    never chat text."""
+
+    __tablename__ = "session_summaries"
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -174,7 +174,8 @@ async def test_foundation_flow(live_server: LiveServer, browser) -> None:  # noq
     await change_password(co, co_password, NEW_FACILITATOR_PASSWORD)
     await co.get_by_role("link", name=re.compile("Open console")).click()
     await expect(co.get_by_text("Your role: Co-facilitator")).to_be_visible()
-    await expect(co.get_by_text("Only facilitators see this.")).to_be_visible()
+    backchannel_note = "Only facilitators see this. Peers never see these messages."
+    await expect(co.get_by_text(backchannel_note)).to_be_visible()
     await assert_controls_named(co)
 
     await lead.get_by_role("button", name="Go live").click()

@@ -26,6 +26,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.MARK_BREACH: {L, C},
     Action.RAISE_HAND: {P},
     Action.SIGNAL_DISTRESS: {P},
+    Action.CHECK_PRESENCE: {L, C},
 }
 
 

@@ -3,7 +3,7 @@ import { h, mount, field, focusHeading } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
 import { rememberGroup } from "./group_picker.js";
-import { AUDIENCES, FORMATS, groupPayload, labelFor, facilitatorsOf } from "./state.js";
+import { AUDIENCES, FORMATS, CONTACT_POLICIES, groupPayload, labelFor, facilitatorsOf } from "./state.js";
 
 export async function renderGroups(container) {
   const errors = h("div", {});
@@ -79,6 +79,15 @@ function groupForm({ group, users, defaults, onSaved, onCancel }) {
     rulesList,
     h("button", { type: "button", class: "small secondary", onclick: () => addRule().focus() }, "Add a rule"));
 
+  const contactPolicy = field("Safeguarding contact", { kind: "select", options: CONTACT_POLICIES, value: group?.contact_policy || "off", id: "group-contact-policy",
+    hint: "A phone number or email a peer leaves so facilitators can check on them. Only this group's facilitators can see it; every view is recorded." });
+  const retention = field("Keep incidents for (days)", { type: "number", min: 1, max: 3650, value: String(group?.retention_days ?? 180), id: "group-retention" });
+  const muteAfter = field("Mute chat after this many breaches", { type: "number", min: 1, value: group?.breach_policy?.mute_after ?? "", id: "group-mute-after", hint: "Per person per session. Leave empty to only remind." });
+  const removeAfter = field("Remove after this many breaches", { type: "number", min: 1, value: group?.breach_policy?.remove_after ?? "", id: "group-remove-after", hint: "Must be more than the mute count. Leave empty to never remove automatically." });
+  const safety = h("fieldset", {},
+    h("legend", {}, "Safety"),
+    contactPolicy.wrap, retention.wrap, h("div", { class: "row" }, muteAfter.wrap, removeAfter.wrap));
+
   const assigned = new Set((group?.facilitators || []).map((f) => f.id));
   const facilitatorBoxes = facilitatorsOf(users).map((u) => {
     const id = `fac-${u.id}`;
@@ -95,7 +104,7 @@ function groupForm({ group, users, defaults, onSaved, onCancel }) {
   const form = h("form", { class: "card", novalidate: true, "aria-labelledby": "group-form-heading" },
     h("h2", { id: "group-form-heading" }, group ? `Edit ${group.name}` : "New group"),
     name.wrap, description.wrap, h("div", { class: "row" }, audience.wrap, format.wrap, capacity.wrap),
-    rules, facilitators, errors,
+    rules, safety, facilitators, errors,
     h("div", { class: "row" }, save, h("button", { type: "button", class: "secondary", onclick: onCancel }, "Cancel")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -106,6 +115,8 @@ function groupForm({ group, users, defaults, onSaved, onCancel }) {
       format: format.input.value, capacity: capacity.input.value,
       rules: [...rulesList.querySelectorAll("input")].map((i) => i.value),
       facilitatorIds: facilitatorBoxes.filter((f) => f.box.checked).map((f) => f.id),
+      contactPolicy: contactPolicy.input.value, retentionDays: retention.input.value,
+      muteAfter: muteAfter.input.value, removeAfter: removeAfter.input.value,
     });
     try {
       if (group) {

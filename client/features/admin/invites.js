@@ -1,47 +1,30 @@
 // Admin: invite links of a group (create, copy, revoke).
-import { h, mount, field, focusHeading, formatDateTime, copyText } from "../../lib/dom.js";
+import { h, mount, field, formatDateTime, copyText } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
 import { confirmDialog } from "../../lib/dialog.js";
 import * as adminApi from "./api.js";
-import { groupPicker, currentGroup } from "./group_picker.js";
+import { renderGroupPage } from "./group_picker.js";
 
 export async function renderInvites(container) {
-  const errors = h("div", {});
-  mount(container, h("h1", {}, "Invite links"), errors);
-  focusHeading(container);
-  let groups;
-  try {
-    groups = await adminApi.listGroups();
-  } catch (error) {
-    showError(errors, error);
-    return;
-  }
-  if (groups.length === 0) {
-    container.append(h("p", {}, "Create a group first."));
-    return;
-  }
-  const body = h("div", {});
-  const picker = groupPicker(groups, "invites-group", (g) => show(g));
-  container.append(picker.el, body);
+  await renderGroupPage(container, "Invite links", "invites-group", show);
+}
 
-  async function show(group) {
-    const list = h("div", {});
-    mount(body, inviteForm(group, () => refresh()), list);
-    async function refresh() {
-      clearError(errors);
-      try {
-        const invites = await adminApi.listInvites(group.id);
-        mount(list, h("section", { class: "card", "aria-labelledby": "invite-list-heading" },
-          h("h2", { id: "invite-list-heading" }, `Links for ${group.name}`),
-          invites.length === 0 ? h("p", {}, "No invite links yet.") :
-            h("ul", { class: "plain" }, invites.map((invite, index) => inviteRow(invite, index, errors, refresh)))));
-      } catch (error) {
-        showError(errors, error);
-      }
+async function show(group, body, errors) {
+  const list = h("div", {});
+  mount(body, inviteForm(group, () => refresh()), list);
+  async function refresh() {
+    clearError(errors);
+    try {
+      const invites = await adminApi.listInvites(group.id);
+      mount(list, h("section", { class: "card", "aria-labelledby": "invite-list-heading" },
+        h("h2", { id: "invite-list-heading" }, `Links for ${group.name}`),
+        invites.length === 0 ? h("p", {}, "No invite links yet.") :
+          h("ul", { class: "plain" }, invites.map((invite, index) => inviteRow(invite, index, errors, refresh)))));
+    } catch (error) {
+      showError(errors, error);
     }
-    await refresh();
   }
-  await show(currentGroup(groups));
+  await refresh();
 }
 
 function inviteForm(group, onCreated) {

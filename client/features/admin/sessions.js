@@ -1,47 +1,30 @@
 // Admin: sessions of a group (create with lead, co, times and theme; list).
-import { h, mount, field, focusHeading, formatDateTime } from "../../lib/dom.js";
+import { h, mount, field, formatDateTime } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
 import * as adminApi from "./api.js";
 import { sessionPayload, checkSessionForm } from "./state.js";
-import { groupPicker, currentGroup } from "./group_picker.js";
+import { renderGroupPage } from "./group_picker.js";
 
 export async function renderSessions(container) {
-  const errors = h("div", {});
-  mount(container, h("h1", {}, "Sessions"), errors);
-  focusHeading(container);
-  let groups;
+  await renderGroupPage(container, "Sessions", "sessions-group", show);
+}
+
+async function show(group, body, errors) {
+  mount(body, sessionForm(group, () => show(group, body, errors)), h("div", { id: "session-list" }));
   try {
-    groups = await adminApi.listGroups();
+    const sessions = await adminApi.listSessions(group.id);
+    const name = (id) => (group.facilitators.find((f) => f.id === id) || {}).display_name || "—";
+    mount(body.querySelector("#session-list"), h("section", { class: "card", "aria-labelledby": "session-list-heading" },
+      h("h2", { id: "session-list-heading" }, `Sessions of ${group.name}`),
+      sessions.length === 0 ? h("p", {}, "No sessions yet.") :
+        h("div", { class: "table-wrap" }, h("table", {},
+          h("thead", {}, h("tr", {}, ["Starts", "Ends", "Theme", "Lead", "Co", "State"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, sessions.map((s) => h("tr", {},
+            h("td", {}, formatDateTime(s.scheduled_start)), h("td", {}, formatDateTime(s.scheduled_end)),
+            h("td", {}, s.theme || ""), h("td", {}, name(s.lead_id)), h("td", {}, name(s.co_id)), h("td", {}, s.state))))))));
   } catch (error) {
     showError(errors, error);
-    return;
   }
-  if (groups.length === 0) {
-    container.append(h("p", {}, "Create a group first."));
-    return;
-  }
-  const body = h("div", {});
-  const picker = groupPicker(groups, "sessions-group", (g) => show(g));
-  container.append(picker.el, body);
-
-  async function show(group) {
-    mount(body, sessionForm(group, () => show(group)), h("div", { id: "session-list" }));
-    try {
-      const sessions = await adminApi.listSessions(group.id);
-      const name = (id) => (group.facilitators.find((f) => f.id === id) || {}).display_name || "—";
-      mount(body.querySelector("#session-list"), h("section", { class: "card", "aria-labelledby": "session-list-heading" },
-        h("h2", { id: "session-list-heading" }, `Sessions of ${group.name}`),
-        sessions.length === 0 ? h("p", {}, "No sessions yet.") :
-          h("div", { class: "table-wrap" }, h("table", {},
-            h("thead", {}, h("tr", {}, ["Starts", "Ends", "Theme", "Lead", "Co", "State"].map((t) => h("th", { scope: "col" }, t)))),
-            h("tbody", {}, sessions.map((s) => h("tr", {},
-              h("td", {}, formatDateTime(s.scheduled_start)), h("td", {}, formatDateTime(s.scheduled_end)),
-              h("td", {}, s.theme || ""), h("td", {}, name(s.lead_id)), h("td", {}, name(s.co_id)), h("td", {}, s.state))))))));
-    } catch (error) {
-      showError(errors, error);
-    }
-  }
-  await show(currentGroup(groups));
 }
 
 function sessionForm(group, onSaved) {

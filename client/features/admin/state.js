@@ -15,8 +15,19 @@ export const pickGroup = (groups, rememberedId) =>
 
 export const labelFor = (pairs, value) => (pairs.find(([v]) => v === value) || [value, value])[1];
 
-export function groupPayload({ name, description, audience, format, capacity, rules, facilitatorIds }) {
+export const CONTACT_POLICIES = [
+  ["off", "Don't ask for contact details"],
+  ["optional", "Ask, but peers may skip"],
+  ["required", "Required before waiting in the lobby"],
+];
+
+const countOrNull = (value) => (String(value ?? "").trim() === "" ? null : Number.parseInt(value, 10));
+
+export function groupPayload({ name, description, audience, format, capacity, rules, facilitatorIds, contactPolicy = "off", retentionDays = 180, muteAfter = "", removeAfter = "" }) {
   return {
+    contact_policy: contactPolicy,
+    retention_days: Number.parseInt(retentionDays, 10),
+    breach_policy: { mute_after: countOrNull(muteAfter), remove_after: countOrNull(removeAfter) },
     name: name.trim(),
     description: description.trim(),
     audience,

@@ -10,7 +10,7 @@ const ROLE_NOTE = { lead: "facilitator", co: "facilitator", standby: "facilitato
  * returns {el, render(messages)}; render only appends what is new so the polite live region
  * announces just the new messages.
  */
-export function createMessagePanel({ id, title, note, inputLabel, placeholder = "", onSend, privatePanel = false }) {
+export function createMessagePanel({ id, title, note, inputLabel, placeholder = "", onSend, privatePanel = false, messageActions = null }) {
   const log = h("ol", { class: "plain chat-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-labelledby": `${id}-heading`, tabindex: "0", "data-testid": `${id}-log` });
   const input = h("input", { type: "text", id: `${id}-input`, maxlength: MAX_TEXT_LENGTH, autocomplete: "off", placeholder });
   const errors = h("div", {});
@@ -50,23 +50,25 @@ export function createMessagePanel({ id, title, note, inputLabel, placeholder = 
     for (const message of messages) {
       if (shown.has(message.id)) continue;
       shown.add(message.id);
-      log.append(renderMessage(message));
+      log.append(renderMessage(message, messageActions));
     }
     if (nearBottom) log.scrollTop = log.scrollHeight;
   }
   return { el, render };
 }
 
-function renderMessage(message) {
+function renderMessage(message, messageActions) {
   const roleNote = ROLE_NOTE[message.sender_role];
   return h("li", { "data-message-id": message.id },
+    messageActions ? messageActions(message) : null,
     h("span", { class: "chat-sender" }, message.sender_name || "Someone", roleNote ? ` (${roleNote})` : "", ":"),
     h("span", { class: "chat-text" }, message.text),
     message.at_ms ? h("time", { class: "chat-time", datetime: new Date(message.at_ms).toISOString() }, formatTime(message.at_ms)) : null);
 }
 
-export function createChatPanel({ onSend }) {
+export function createChatPanel({ onSend, messageActions = null }) {
   return createMessagePanel({
+    messageActions,
     id: "chat",
     title: "Chat",
     note: "Everyone in the room can read this chat.",

@@ -1,5 +1,6 @@
-// Signposting shown on every peer screen. The helpline is fixed; resources may be extended by
-// the server later (an admin-configured list) without changing the panel.
+// Signposting shown on every peer screen. The helpline is fixed; the resources come from the
+// server (GET /api/signposting, configured by an admin). DEFAULT_RESOURCES is only the fallback
+// when the server has none or cannot be reached.
 
 export const HELPLINE = {
   name: "National Gambling Helpline",

@@ -12,6 +12,7 @@ export function mountSupport(buttonSlot, panelSlot, { resources = DEFAULT_RESOUR
     "data-testid": "support-button",
   }, "Get support now");
   const closeButton = h("button", { type: "button", class: "secondary small" }, "Close support information");
+  const list = h("ul", {});
   const heading = h("h2", { id: `${panelId}-heading`, tabindex: "-1" }, "Support, right now");
   const panel = h("section", { id: panelId, class: "card support-panel", hidden: true, "aria-labelledby": `${panelId}-heading` },
     heading,
@@ -20,10 +21,16 @@ export function mountSupport(buttonSlot, panelSlot, { resources = DEFAULT_RESOUR
       h("a", { href: HELPLINE.tel }, `${HELPLINE.name}: ${HELPLINE.number} (${HELPLINE.note})`)),
     h("p", { class: "hint" }, "Calls are free from mobiles and landlines. You can also use the live chat at GamCare."),
     h("h3", {}, "Other places that can help"),
-    h("ul", {}, resources.map((r) => h("li", {},
-      h("a", { href: r.url, target: "_blank", rel: "noopener noreferrer" }, r.name), ` — ${r.description}`))),
+    list,
     h("p", { class: "hint" }, "If you are in immediate danger, call 999."),
     closeButton);
+
+  /** Show `items` (the admin's list from GET /api/signposting); the built-in list when empty. */
+  function setResources(items) {
+    const shown = items && items.length ? items : DEFAULT_RESOURCES;
+    list.replaceChildren(...shown.map(resourceItem));
+  }
+  setResources(resources);
 
   function open() {
     panel.hidden = false;
@@ -40,5 +47,12 @@ export function mountSupport(buttonSlot, panelSlot, { resources = DEFAULT_RESOUR
   panel.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
   buttonSlot.replaceChildren(button);
   panelSlot.replaceChildren(panel);
-  return { open, close };
+  return { open, close, setResources };
+}
+
+function resourceItem(r) {
+  const name = r.url ? h("a", { href: r.url, target: "_blank", rel: "noopener noreferrer" }, r.name) : r.name;
+  return h("li", {}, name,
+    r.description ? ` — ${r.description}` : "",
+    r.phone ? [" · ", h("a", { href: `tel:${r.phone.replace(/[^0-9+]/g, "")}` }, r.phone)] : null);
 }

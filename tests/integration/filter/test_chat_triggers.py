@@ -25,19 +25,26 @@ async def set_policy(server: RunningServer, world: World, policy: str) -> dict[s
     async with server.app[context.DB]() as db:
         group_id = (await db.get(Session, world.session_id)).group_id  # type: ignore[union-attr]
     admin = world.admin
-    async with aiohttp.ClientSession() as http, http.patch(
-        f"{server.base_url}/api/groups/{group_id}",
-        json={"trigger_policy": policy},
-        headers={**admin.cookie, "X-CSRF-Token": "c"},
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.patch(
+            f"{server.base_url}/api/groups/{group_id}",
+            json={"trigger_policy": policy},
+            headers={**admin.cookie, "X-CSRF-Token": "c"},
+        ) as response,
+    ):
         body = await response.json()
     return {"status": response.status, **body}
 
 
 async def stats(server: RunningServer, world: World, person: Person) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as http, http.get(
-        f"{server.base_url}/api/sessions/{world.session_id}/trigger-stats", headers=person.cookie
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{server.base_url}/api/sessions/{world.session_id}/trigger-stats",
+            headers=person.cookie,
+        ) as response,
+    ):
         assert response.status == 200
         return dict(await response.json())
 
@@ -65,8 +72,10 @@ async def test_mask_peer_b_gets_masked_text_sender_a_reminder_facilitators_the_o
     reminder = await a.next("trigger:reminder")
     assert reminder["outcome"] == "masked" and reminder["text"] == FLAGGED
     assert "Don't mention amounts, brands or places" in reminder["ground_rule"]
-    assert [(s["category"], s["start"], s["end"], s["start_utf16"], s["end_utf16"])
-            for s in reminder["spans"]] == [("amount", 9, 13, 10, 14), ("brand", 17, 23, 18, 24)]
+    assert [
+        (s["category"], s["start"], s["end"], s["start_utf16"], s["end_utf16"])
+        for s in reminder["spans"]
+    ] == [("amount", 9, 13, 10, 14), ("brand", 17, 23, 18, 24)]
     assert "😀 I lost £500 on bet365"[9:13] == "£500"
 
     for staff in (lead, co):
@@ -77,9 +86,7 @@ async def test_mask_peer_b_gets_masked_text_sender_a_reminder_facilitators_the_o
     # the reminder went to the sender only, the alert to staff only; history keeps the mask
     assert b.pending("trigger:reminder") == [] and b.pending("trigger:alert") == []
     assert a.pending("trigger:alert") == []
-    joined = await (await join_staff(connect, world.session_id, world.standby)).call(
-        "session:join"
-    )
+    joined = await (await join_staff(connect, world.session_id, world.standby)).call("session:join")
     assert [m["text"] for m in joined["room"]["chat"]] == [MASKED]
 
 
@@ -107,6 +114,14 @@ async def test_hold_nothing_reaches_peers_until_approved_then_as_the_facilitator
     held = await co.next("trigger:held")
     assert held["held_id"] == held_id and held["text"] == FLAGGED
     assert held["masked_text"] == MASKED
+    # a held message is an incident: categories, never the text
+    incident = (
+        await co.next_matching(
+            "incident:recorded", lambda e: e["incident"]["kind"] == "held_message"
+        )
+    )["incident"]
+    assert "brand" in incident["actions"][0]["what"]
+    assert FLAGGED not in str(incident)
 
     # a later, harmless message overtakes it: b never saw the held one
     await a.call("chat:send", {"text": "sorry, rephrasing"})
@@ -194,15 +209,16 @@ async def test_hit_counts_per_category_are_kept_for_facilitators_only(
     assert found["counts"] == {"amount": 1, "brand": 2, "venue": 0}
     assert found["messages_flagged"] == 2 and found["held_waiting"] == 0
     assert "bet365" not in str(found)
-    async with aiohttp.ClientSession() as http, http.get(
-        f"{running_server.base_url}/api/sessions/{world.session_id}/trigger-stats",
-        headers=world.other_lead.cookie,
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{running_server.base_url}/api/sessions/{world.session_id}/trigger-stats",
+            headers=world.other_lead.cookie,
+        ) as response,
+    ):
         assert response.status == 404
 
 
-async def test_a_bad_policy_is_refused(
-    running_server: RunningServer, world: World
-) -> None:
+async def test_a_bad_policy_is_refused(running_server: RunningServer, world: World) -> None:
     answer = await set_policy(running_server, world, "delete")
     assert answer["status"] == 400 and answer["error"]["code"] == "bad_policy"

@@ -24,6 +24,7 @@ from server.storage.models import (
     Incident,
     Member,
     SafeguardingContact,
+    SessionSummary,
     User,
 )
 
@@ -97,6 +98,18 @@ async def test_erasure_removes_personal_data_and_keeps_counts(
         rows = (await db.execute(select(Incident.group_id, Incident.kind))).all()
         return Counter((g, k) for g, k in rows)
 
+    summary_rows = [
+        {"member_id": world.sam, "name": "Sam", "total_ms": 61_000},
+        {"member_id": world.alex, "name": "Alex", "total_ms": 12_000},
+    ]
+    db.add(
+        SessionSummary(
+            session_id=world.session_a,
+            group_id=world.group_a,
+            data={"rooms": {"main": {"members": summary_rows}}, "cues": {"count": 1}},
+        )
+    )
+    await db.commit()
     counts_before = await counts_by_group_kind()
     await erase_member(db, world.sam, actor=world.admin)
     db.expire_all()
@@ -120,6 +133,13 @@ async def test_erasure_removes_personal_data_and_keeps_counts(
     assert [(a.actor_id, a.target_id) for a in audit] == [(world.admin, world.sam)]
     bo = await db.get(Member, world.bo)
     assert bo is not None and bo.pseudonym == "Bo" and bo.erased_at is None
+    summary = await db.get(SessionSummary, world.session_a)
+    assert summary is not None
+    assert summary.data["rooms"]["main"]["members"] == [
+        {"member_id": world.sam, "name": "Erased member", "total_ms": 61_000},
+        {"member_id": world.alex, "name": "Alex", "total_ms": 12_000},
+    ]
+    assert summary.data["cues"] == {"count": 1}
 
 
 async def test_erasing_twice_is_harmless(db: AsyncSession, world: World) -> None:

@@ -1,0 +1,101 @@
+// The peer's "I need support" button with its acknowledgement, and the console's alerts panel.
+import { h, mount, formatTime } from "../../lib/dom.js";
+import { showError } from "../../lib/api.js";
+import { BREAKOUT_UNAVAILABLE, canOpenBreakout, onOpenBreakout } from "./breakout.js";
+
+function resourceLine(r) {
+  const parts = [r.name];
+  if (r.description) parts.push(` — ${r.description}`);
+  return h("li", {},
+    ...parts,
+    r.phone ? [" · ", h("a", { href: `tel:${r.phone.replace(/[^0-9+]/g, "")}` }, r.phone)] : null,
+    r.url ? [" · ", h("a", { href: r.url, target: "_blank", rel: "noopener noreferrer" }, "website")] : null);
+}
+
+/** The acknowledgement a peer sees after asking for support (message, helpline, crisis list). */
+export function renderAcknowledgement(ack) {
+  const helpline = ack.helpline || {};
+  return h("section", { class: "notice notice-success stack", role: "status", "data-testid": "support-ack" },
+    h("p", {}, ack.message),
+    h("p", { class: "helpline-number" },
+      h("a", { href: helpline.tel }, `${helpline.name}: ${helpline.phone} (${helpline.note})`)),
+    (ack.resources || []).length ? h("ul", {}, ack.resources.map(resourceLine)) : null,
+    h("p", { class: "hint" }, "If you are in immediate danger, call 999."));
+}
+
+/**
+ * Mount the peer's safety bar into `slot`: the "I need support" button (shown once joined),
+ * the acknowledgement, and private reminders. Returns {setAvailable, showAcknowledgement, showNotice}.
+ */
+export function mountSupportRequest(slot, { request }) {
+  const errors = h("div", {});
+  const ackSlot = h("div", { "aria-live": "polite" });
+  const noticeSlot = h("div", { "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "secondary", "data-testid": "need-support" }, "I need support");
+  const bar = h("section", { class: "card stack", "aria-label": "Ask a facilitator for support", hidden: true },
+    h("p", { class: "hint" }, "Only the facilitators are told, privately. No one else in the group sees it."),
+    button, errors, ackSlot);
+  button.addEventListener("click", async () => {
+    errors.replaceChildren();
+    button.disabled = true;
+    try {
+      const answer = await request();
+      showAcknowledgement(answer.acknowledgement);
+    } catch (error) {
+      showError(errors, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  function showAcknowledgement(ack) {
+    if (ack) mount(ackSlot, renderAcknowledgement(ack));
+  }
+  function showNotice(node) {
+    mount(noticeSlot, node);
+  }
+  slot.replaceChildren(noticeSlot, bar);
+  return {
+    setAvailable(available) { bar.hidden = !available; },
+    showAcknowledgement,
+    showNotice,
+  };
+}
+
+/**
+ * The console's alerts panel. actions: {onDismiss(key), onShowContact(alert), onMarkDone(alert)}.
+ */
+export function createAlertsPanel({ onDismiss, onShowContact }) {
+  const list = h("ul", { class: "plain stack" });
+  const el = h("section", { class: "card private-panel", "aria-labelledby": "alerts-heading", "data-testid": "support-alerts" },
+    h("h2", { id: "alerts-heading" }, "Support alerts"),
+    h("p", { class: "private-label" }, "Only facilitators see this."),
+    list);
+  function render(items) {
+    mount(list, items.length === 0 ? h("li", { class: "hint" }, "No one has asked for support.") :
+      items.map((item) => (item.kind === "support" ? supportItem(item) : followUpItem(item))));
+  }
+  function supportItem(item) {
+    const breakout = h("button", { type: "button", class: "small", onclick: () => onOpenBreakout(item.member_id) }, "Open breakout");
+    if (!canOpenBreakout()) {
+      breakout.disabled = true;
+      breakout.title = BREAKOUT_UNAVAILABLE;
+      breakout.setAttribute("aria-label", `Open breakout (${BREAKOUT_UNAVAILABLE})`);
+    }
+    return h("li", { class: "notice notice-error stack", role: "alert", "data-member-id": item.member_id },
+      h("p", {}, h("strong", {}, item.pseudonym), ` asked for support at ${formatTime(item.at_ms)}.`),
+      h("div", { class: "row" }, breakout,
+        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Dismiss")));
+  }
+  function followUpItem(item) {
+    const when = item.reason === "left_during_breakout" ? "during a breakout" : "after asking for support";
+    return h("li", { class: "notice notice-error stack", role: "alert", "data-member-id": item.member_id },
+      h("p", {}, h("strong", {}, item.pseudonym), ` left ${when}. Please follow up:`),
+      h("ol", {}, item.checklist.map((step) => h("li", {}, step))),
+      h("div", { class: "row" },
+        item.has_contact
+          ? h("button", { type: "button", class: "small", onclick: () => onShowContact(item) }, "Show contact")
+          : h("p", { class: "hint" }, "They left no contact details."),
+        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Done")));
+  }
+  return { el, render };
+}

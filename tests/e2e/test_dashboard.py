@@ -1,0 +1,146 @@
+"""The balancing tools in real browsers: the co-facilitator runs a check-in round with a
+reordered order, peers see whose turn it is and "you're up next", a peer raises a hand and the
+facilitator takes it; the presence check reaches the peer and its answer reaches the panel.
+
+Speaking time rising on the dashboard needs audio through the media layer (server/media/);
+that browser test belongs with the media merge.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_foundation_flow import LAPTOP, PHONE, assert_controls_named, sign_in
+
+pytestmark = pytest.mark.browser
+PASSWORD = "steady tide compass 19"
+
+
+class Api:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.csrf = ""
+
+    async def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        async with self.http.request(method, self.base + path, json=body,
+                                     headers={"X-CSRF-Token": self.csrf}) as response:
+            data = await response.json()
+        assert response.status == 200, (path, data)
+        return data
+
+    async def login(self, email: str, password: str) -> None:
+        self.csrf = (await self.call("POST", "/api/auth/login",
+                                     {"email": email, "password": password}))["csrf_token"]
+        if password != PASSWORD:
+            await self.call("POST", "/api/auth/password",
+                            {"current_password": password, "new_password": PASSWORD})
+            self.csrf = (await self.call("POST", "/api/auth/login",
+                                         {"email": email, "password": PASSWORD}))["csrf_token"]
+
+
+async def _setup(base: str, admin_email: str, admin_password: str) -> tuple[str, str, str]:
+    admin = Api(base)
+    try:
+        await admin.login(admin_email, admin_password)
+        staff = {}
+        for email, name in (("lee@example.org", "Lee"), ("cam@example.org", "Cam")):
+            made = await admin.call("POST", "/api/users", {"email": email, "display_name": name})
+            staff[email] = (made["user"]["id"], made["one_time_password"])
+        group = (await admin.call("POST", "/api/groups", {
+            "name": "Thursday group", "facilitator_ids": [uid for uid, _ in staff.values()],
+        }))["group"]
+        now = datetime.now(UTC)
+        await admin.call("POST", f"/api/groups/{group['id']}/sessions", {
+            "theme": "Rounds", "scheduled_start": (now - timedelta(minutes=5)).isoformat(),
+            "scheduled_end": (now + timedelta(hours=2)).isoformat(),
+            "lead_id": staff["lee@example.org"][0], "co_id": staff["cam@example.org"][0],
+        })
+        invite = (await admin.call("POST", f"/api/groups/{group['id']}/invites", {}))["invite"]
+        for email, (_, one_time) in staff.items():
+            person = Api(base)
+            try:
+                await person.login(email, one_time)
+            finally:
+                await person.http.close()
+        return "lee@example.org", "cam@example.org", invite["url"]
+    finally:
+        await admin.http.close()
+
+
+async def _staff(browser: Any, base: str, email: str) -> Page:
+    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
+    await page.goto(f"{base}/")
+    await sign_in(page, email, PASSWORD)
+    await page.get_by_role("link", name=re.compile("Open console")).click()
+    return page
+
+
+async def test_rounds_hands_and_presence_check(live_server: LiveServer, browser: Any) -> None:
+    base = live_server.base_url
+    lead_email, co_email, invite_url = await _setup(
+        base, live_server.admin_email, live_server.admin_password
+    )
+    lead = await _staff(browser, base, lead_email)
+    co = await _staff(browser, base, co_email)
+    await lead.get_by_role("button", name="Open lobby").click()
+    await expect(lead.get_by_test_id("session-state")).to_contain_text("Lobby open")
+
+    peers: dict[str, Page] = {}
+    for name in ("Robin", "Kestrel"):
+        page = await (await browser.new_context(viewport=PHONE, is_mobile=True)).new_page()
+        peers[name] = page
+        await page.goto(invite_url)
+        await page.get_by_label("Your name for this group").fill(name)
+        await page.get_by_role("button", name="Continue").click()
+        await page.get_by_label("I have read the ground rules").check()
+        await page.get_by_role("button", name="Join the waiting room").click()
+        await lead.get_by_role("button", name=f"Admit {name}").click()
+        await expect(page.get_by_role("heading", name="You're in the room")).to_be_visible()
+    await lead.get_by_role("button", name="Go live").click()
+    await expect(co.get_by_test_id("session-state")).to_contain_text("Live")
+
+    # the co prepares a check-in: Kestrel first, with the up/down buttons
+    order = co.get_by_test_id("round-order")
+    await expect(order).to_contain_text("Robin")
+    await expect(order).to_contain_text("Kestrel")
+    if (await order.locator("li").first.inner_text()).startswith("Robin"):
+        await co.get_by_role("button", name="Move Kestrel up").click()
+    await expect(order.locator("li").first).to_contain_text("Kestrel")
+    await assert_controls_named(co)
+    await co.get_by_role("button", name="Start round").click()
+    await expect(co.get_by_test_id("round-timer")).to_contain_text("left")
+    await expect(peers["Kestrel"].get_by_test_id("peer-round")).to_contain_text("It's your turn")
+    await expect(peers["Robin"].get_by_test_id("peer-round")).to_contain_text("You're up next")
+    await peers["Kestrel"].get_by_role("button", name="I'd rather pass").click()
+    await expect(peers["Robin"].get_by_test_id("peer-round")).to_contain_text("It's your turn")
+    await co.get_by_role("button", name="End round").click()
+    await expect(peers["Robin"].get_by_test_id("peer-round")).to_be_empty()
+
+    # a raised hand reaches the queue; the facilitator invites them
+    robin = peers["Robin"]
+    await robin.get_by_role("button", name="Raise hand").click()
+    await expect(robin.get_by_text("you're first in the queue")).to_be_visible()
+    await expect(co.get_by_test_id("hand-queue")).to_contain_text("Robin")
+    await co.get_by_role("button", name="Invite the next person").click()
+    await expect(robin.get_by_text("The facilitator has invited you to speak.")).to_be_visible()
+    await expect(co.get_by_test_id("hand-queue")).to_contain_text("No hands raised.")
+
+    # "are you still there?" and the answer on the presence panel
+    presence = co.get_by_test_id("presence-list").locator("li", has_text="Kestrel")
+    await presence.get_by_role("button", name="Are you still there?").click()
+    kestrel = peers["Kestrel"]
+    await kestrel.get_by_role("button", name="I'm here").click()
+    await expect(presence.get_by_test_id("presence-answer")).to_contain_text("Answered")
+    await expect(presence).to_contain_text("connected without camera or microphone")
+    for page in peers.values():
+        await assert_controls_named(page)
+        assert await page.get_by_test_id("talk-dashboard").count() == 0
+    await expect(co.get_by_test_id("balance")).to_have_count(0)  # no talk measured yet
