@@ -13,6 +13,9 @@ Steps, each bounded in time, loopback only:
 2. the same packet rates (measured in step 1) through the bare relay;
 3. more 10-person rooms through the SFU, one more at a time, until loss exceeds
    ``--max-loss`` or ``--max-rooms`` is reached.
+
+``--compare-queued`` adds one 10-person room through aiortc's own sender tasks (the slower
+path ``AiortcMediaBackend(direct_send=False)``), to compare against in the same run.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class Result:
     upstream_delivery: float | None = None
     rtp_loss_up: float | None = None  # publisher -> server, before retransmission
     server_drops: int = 0  # frames the SFU dropped for slow subscribers
+    keyframe_requests: int = 0  # PLIs the SFU sent to publishers during the window
     # how late a 20 ms timer fires on the server loop: high lag at low CPU means the process
     # was waiting for a core (other work on the machine), not busy
     loop_lag_ms: list[float] = field(default_factory=list)
@@ -79,6 +83,12 @@ class Result:
     def lag_p95_ms(self) -> float:
         return sorted(self.loop_lag_ms)[int(len(self.loop_lag_ms) * 0.95)]
 
+    def traffic(self) -> str:
+        return (
+            f"       inbound {self.inbound_kbps:.0f} kbit/s, "
+            f"mean video frame {self.video_frame_bytes:.0f} B"
+        )
+
     def row(self) -> str:
         participants = self.rooms * self.size
         latency = self.report.get("latency_ms", {}) or {}
@@ -88,7 +98,7 @@ class Result:
             f"  per room={self.server_cpu_core / self.rooms:6.1%}"
             f"  per participant={self.server_cpu_core / participants:6.2%}"
             f"  rtp loss up={self.rtp_loss_up} down={self.report.get('rtp_loss_down')}"
-            f" drops={self.server_drops}"
+            f" drops={self.server_drops} plis={self.keyframe_requests}"
             f"  frame delivery shortfall audio={self.report.get('audio_loss')}"
             f" video={self.report.get('video_loss')}"
             f"  latency p50/p95/p99 ms={p50}/{p95}/{p99}"
@@ -190,8 +200,10 @@ async def _run_worker(
     raise RuntimeError("peer process ended without a report")
 
 
-async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result:
-    backend = AiortcMediaBackend(LOOPBACK)
+async def measure_sfu(
+    rooms: int, size: int, opts: argparse.Namespace, *, direct_send: bool = True
+) -> Result:
+    backend = AiortcMediaBackend(LOOPBACK, direct_send=direct_send)
 
     async def join(request: web.Request) -> web.Response:
         body = await request.json()
@@ -205,7 +217,7 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    result = Result("sfu", rooms, size)
+    result = Result("sfu" if direct_send else "queued", rooms, size)
     lag = asyncio.ensure_future(measure_loop_lag(result.loop_lag_ms))
     totals: dict[str, tuple[int, int, float]] = {}
 
@@ -218,7 +230,11 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
             sum(s.video_frames_received for s in stats),
             time.monotonic(),
         )
-        upstream[edge] = (*upstream_rtp(backend), sum(s.frames_dropped for s in stats))
+        upstream[edge] = (
+            *upstream_rtp(backend),
+            sum(s.frames_dropped for s in stats),
+            sum(s.keyframe_requests_upstream for s in stats),
+        )
 
     try:
         result.report, result.server_cpu_core = await run_worker(
@@ -232,9 +248,10 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
         result.video_frame_bytes = (b1 - b0) / max(v1 - v0, 1)
         sent = int(result.report.get("video_expected") or 0) / max(size - 1, 1)
         result.upstream_delivery = round((v1 - v0) / sent, 3) if sent else None
-        (e0, r0, d0), (e1, r1, d1) = upstream["start"], upstream["end"]
+        (e0, r0, d0, k0), (e1, r1, d1, k1) = upstream["start"], upstream["end"]
         result.rtp_loss_up = round(1 - (r1 - r0) / (e1 - e0), 4) if e1 > e0 else None
         result.server_drops = d1 - d0
+        result.keyframe_requests = k1 - k0
     finally:
         lag.cancel()
         await backend.close()
@@ -296,12 +313,13 @@ async def main(opts: argparse.Namespace) -> None:
     )
     first = await measure_sfu(1, opts.size, opts)
     print(first.row())
-    print(
-        f"       inbound {first.inbound_kbps:.0f} kbit/s, "
-        f"mean video frame {first.video_frame_bytes:.0f} B"
-    )
+    print(first.traffic())
     bare = await measure_bare(1, opts.size, first.video_frame_bytes or 1100, opts)
     print(bare.row())
+    if opts.compare_queued:
+        queued = await measure_sfu(1, opts.size, opts, direct_send=False)
+        print(queued.row())
+        print(queued.traffic())
     carried = 1 if first.worst_loss <= opts.max_loss else 0
     for rooms in range(2, opts.max_rooms + 1):
         if carried < rooms - 1:
@@ -322,6 +340,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=10)
     parser.add_argument("--max-rooms", type=int, default=3)
     parser.add_argument("--max-loss", type=float, default=0.01)
+    parser.add_argument("--compare-queued", action="store_true")
     # Defaults keep the simulated peers (which do as much SRTP work as the server) within one
     # core of a shared 2-core machine: ~1 RTP packet per video frame.
     parser.add_argument("--fps", type=int, default=15)
