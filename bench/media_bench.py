@@ -64,6 +64,9 @@ class Result:
     rtp_loss_up: float | None = None  # publisher -> server, before retransmission
     server_drops: int = 0  # frames the SFU dropped for slow subscribers
     keyframe_requests: int = 0  # PLIs the SFU sent to publishers during the window
+    # frames the SFU forwarded per second (all subscribers): the peers' share of a loaded
+    # machine changes how much traffic there is, so CPU per forwarded frame compares runs
+    forwarded_fps: float = 0.0
     # how late a 20 ms timer fires on the server loop: high lag at low CPU means the process
     # was waiting for a core (other work on the machine), not busy
     loop_lag_ms: list[float] = field(default_factory=list)
@@ -84,9 +87,12 @@ class Result:
         return sorted(self.loop_lag_ms)[int(len(self.loop_lag_ms) * 0.95)]
 
     def traffic(self) -> str:
+        per_frame_us = self.server_cpu_core / max(self.forwarded_fps, 1) * 1e6
         return (
             f"       inbound {self.inbound_kbps:.0f} kbit/s, "
-            f"mean video frame {self.video_frame_bytes:.0f} B"
+            f"mean video frame {self.video_frame_bytes:.0f} B, "
+            f"forwarded {self.forwarded_fps:.0f} frames/s, "
+            f"server CPU {per_frame_us:.0f} us per forwarded frame"
         )
 
     def row(self) -> str:
@@ -219,7 +225,7 @@ async def measure_sfu(
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     result = Result("sfu" if direct_send else "queued", rooms, size)
     lag = asyncio.ensure_future(measure_loop_lag(result.loop_lag_ms))
-    totals: dict[str, tuple[int, int, float]] = {}
+    totals: dict[str, tuple[int, int, float, int]] = {}
 
     upstream: dict[str, tuple[int, int, int]] = {}
 
@@ -229,6 +235,7 @@ async def measure_sfu(
             sum(s.bytes_received for s in stats),
             sum(s.video_frames_received for s in stats),
             time.monotonic(),
+            sum(s.frames_forwarded for s in stats),
         )
         upstream[edge] = (
             *upstream_rtp(backend),
@@ -242,8 +249,9 @@ async def measure_sfu(
             budget_s=opts.seconds + 90,
             on_window=on_window,
         )
-        (b0, v0, t0), (b1, v1, t1) = totals["start"], totals["end"]
+        (b0, v0, t0, f0), (b1, v1, t1, f1) = totals["start"], totals["end"]
         result.inbound_kbps = (b1 - b0) * 8 / 1000 / (t1 - t0)
+        result.forwarded_fps = (f1 - f0) / (t1 - t0)
         # audio frames are ~100x smaller; attributing all bytes to video overestimates a bit
         result.video_frame_bytes = (b1 - b0) / max(v1 - v0, 1)
         sent = int(result.report.get("video_expected") or 0) / max(size - 1, 1)
@@ -326,6 +334,7 @@ async def main(opts: argparse.Namespace) -> None:
             break
         result = await measure_sfu(rooms, opts.size, opts)
         print(result.row())
+        print(result.traffic())
         if result.worst_loss <= opts.max_loss:
             carried = rooms
     print(
