@@ -13,6 +13,9 @@ Steps, each bounded in time, loopback only:
 2. the same packet rates (measured in step 1) through the bare relay;
 3. more 10-person rooms through the SFU, one more at a time, until loss exceeds
    ``--max-loss`` or ``--max-rooms`` is reached.
+
+``--compare-queued`` adds one 10-person room through aiortc's own sender tasks (the slower
+path ``AiortcMediaBackend(direct_send=False)``), to compare against in the same run.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ class Result:
     upstream_delivery: float | None = None
     rtp_loss_up: float | None = None  # publisher -> server, before retransmission
     server_drops: int = 0  # frames the SFU dropped for slow subscribers
+    keyframe_requests: int = 0  # PLIs the SFU sent to publishers during the window
+    # frames the SFU forwarded per second (all subscribers): the peers' share of a loaded
+    # machine changes how much traffic there is, so CPU per forwarded frame compares runs
+    forwarded_fps: float = 0.0
     # how late a 20 ms timer fires on the server loop: high lag at low CPU means the process
     # was waiting for a core (other work on the machine), not busy
     loop_lag_ms: list[float] = field(default_factory=list)
@@ -79,6 +86,15 @@ class Result:
     def lag_p95_ms(self) -> float:
         return sorted(self.loop_lag_ms)[int(len(self.loop_lag_ms) * 0.95)]
 
+    def traffic(self) -> str:
+        per_frame_us = self.server_cpu_core / max(self.forwarded_fps, 1) * 1e6
+        return (
+            f"       inbound {self.inbound_kbps:.0f} kbit/s, "
+            f"mean video frame {self.video_frame_bytes:.0f} B, "
+            f"forwarded {self.forwarded_fps:.0f} frames/s, "
+            f"server CPU {per_frame_us:.0f} us per forwarded frame"
+        )
+
     def row(self) -> str:
         participants = self.rooms * self.size
         latency = self.report.get("latency_ms", {}) or {}
@@ -88,7 +104,7 @@ class Result:
             f"  per room={self.server_cpu_core / self.rooms:6.1%}"
             f"  per participant={self.server_cpu_core / participants:6.2%}"
             f"  rtp loss up={self.rtp_loss_up} down={self.report.get('rtp_loss_down')}"
-            f" drops={self.server_drops}"
+            f" drops={self.server_drops} plis={self.keyframe_requests}"
             f"  frame delivery shortfall audio={self.report.get('audio_loss')}"
             f" video={self.report.get('video_loss')}"
             f"  latency p50/p95/p99 ms={p50}/{p95}/{p99}"
@@ -190,8 +206,10 @@ async def _run_worker(
     raise RuntimeError("peer process ended without a report")
 
 
-async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result:
-    backend = AiortcMediaBackend(LOOPBACK)
+async def measure_sfu(
+    rooms: int, size: int, opts: argparse.Namespace, *, direct_send: bool = True
+) -> Result:
+    backend = AiortcMediaBackend(LOOPBACK, direct_send=direct_send)
 
     async def join(request: web.Request) -> web.Response:
         body = await request.json()
@@ -205,9 +223,9 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    result = Result("sfu", rooms, size)
+    result = Result("sfu" if direct_send else "queued", rooms, size)
     lag = asyncio.ensure_future(measure_loop_lag(result.loop_lag_ms))
-    totals: dict[str, tuple[int, int, float]] = {}
+    totals: dict[str, tuple[int, int, float, int]] = {}
 
     upstream: dict[str, tuple[int, int, int]] = {}
 
@@ -217,8 +235,13 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
             sum(s.bytes_received for s in stats),
             sum(s.video_frames_received for s in stats),
             time.monotonic(),
+            sum(s.frames_forwarded for s in stats),
         )
-        upstream[edge] = (*upstream_rtp(backend), sum(s.frames_dropped for s in stats))
+        upstream[edge] = (
+            *upstream_rtp(backend),
+            sum(s.frames_dropped for s in stats),
+            sum(s.keyframe_requests_upstream for s in stats),
+        )
 
     try:
         result.report, result.server_cpu_core = await run_worker(
@@ -226,15 +249,17 @@ async def measure_sfu(rooms: int, size: int, opts: argparse.Namespace) -> Result
             budget_s=opts.seconds + 90,
             on_window=on_window,
         )
-        (b0, v0, t0), (b1, v1, t1) = totals["start"], totals["end"]
+        (b0, v0, t0, f0), (b1, v1, t1, f1) = totals["start"], totals["end"]
         result.inbound_kbps = (b1 - b0) * 8 / 1000 / (t1 - t0)
+        result.forwarded_fps = (f1 - f0) / (t1 - t0)
         # audio frames are ~100x smaller; attributing all bytes to video overestimates a bit
         result.video_frame_bytes = (b1 - b0) / max(v1 - v0, 1)
         sent = int(result.report.get("video_expected") or 0) / max(size - 1, 1)
         result.upstream_delivery = round((v1 - v0) / sent, 3) if sent else None
-        (e0, r0, d0), (e1, r1, d1) = upstream["start"], upstream["end"]
+        (e0, r0, d0, k0), (e1, r1, d1, k1) = upstream["start"], upstream["end"]
         result.rtp_loss_up = round(1 - (r1 - r0) / (e1 - e0), 4) if e1 > e0 else None
         result.server_drops = d1 - d0
+        result.keyframe_requests = k1 - k0
     finally:
         lag.cancel()
         await backend.close()
@@ -296,18 +321,20 @@ async def main(opts: argparse.Namespace) -> None:
     )
     first = await measure_sfu(1, opts.size, opts)
     print(first.row())
-    print(
-        f"       inbound {first.inbound_kbps:.0f} kbit/s, "
-        f"mean video frame {first.video_frame_bytes:.0f} B"
-    )
+    print(first.traffic())
     bare = await measure_bare(1, opts.size, first.video_frame_bytes or 1100, opts)
     print(bare.row())
+    if opts.compare_queued:
+        queued = await measure_sfu(1, opts.size, opts, direct_send=False)
+        print(queued.row())
+        print(queued.traffic())
     carried = 1 if first.worst_loss <= opts.max_loss else 0
     for rooms in range(2, opts.max_rooms + 1):
         if carried < rooms - 1:
             break
         result = await measure_sfu(rooms, opts.size, opts)
         print(result.row())
+        print(result.traffic())
         if result.worst_loss <= opts.max_loss:
             carried = rooms
     print(
@@ -322,6 +349,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=10)
     parser.add_argument("--max-rooms", type=int, default=3)
     parser.add_argument("--max-loss", type=float, default=0.01)
+    parser.add_argument("--compare-queued", action="store_true")
     # Defaults keep the simulated peers (which do as much SRTP work as the server) within one
     # core of a shared 2-core machine: ~1 RTP packet per video frame.
     parser.add_argument("--fps", type=int, default=15)

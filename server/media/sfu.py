@@ -63,8 +63,12 @@ class AiortcMediaBackend:
         *,
         clock_ms: Callable[[], int] = _epoch_ms,
         hysteresis: Hysteresis = DEFAULT_HYSTERESIS,
+        direct_send: bool = True,
     ) -> None:
+        """``direct_send=False`` sends forwarded frames through aiortc's own sender tasks
+        (slower; kept to compare against, see ``forwarding.py``)."""
         self._ice = ice
+        self._direct_send = direct_send
         self._clock_ms = clock_ms
         self._hysteresis = hysteresis
         self._participants: dict[str, Participant] = {}
@@ -218,6 +222,8 @@ class AiortcMediaBackend:
                 slot = p.slot(index)
                 track = ForwardedTrack(kind, self._keyframe_callback(slot, kind))
                 transceiver = p.pc.addTransceiver(track, "sendonly")
+                if self._direct_send:
+                    track.send_directly(transceiver.sender)
                 slot.attach(kind, track, transceiver)
             else:
                 transceiver = p.pc.addTransceiver(kind, "inactive")

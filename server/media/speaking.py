@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import av
 import numpy as np
-import webrtcvad
+import webrtcvad  # type: ignore[import-untyped]
 
 RTP_CLOCK_RATE = 48_000  # Opus RTP timestamps always tick at 48 kHz
 # 16 kHz is all a voice detector needs; WebRTC's VAD costs ~8x less there than at 48 kHz
