@@ -32,9 +32,12 @@ export function mountSupportRequest(slot, { request }) {
   const ackSlot = h("div", { "aria-live": "polite" });
   const noticeSlot = h("div", { "aria-live": "polite" });
   const button = h("button", { type: "button", class: "secondary", "data-testid": "need-support" }, "I need support");
-  const bar = h("section", { class: "card stack", "aria-label": "Ask a facilitator for support", hidden: true },
-    h("p", { class: "hint" }, "Only the facilitators are told, privately. No one else in the group sees it."),
-    button, errors, ackSlot);
+  const hintId = "need-support-hint";
+  button.setAttribute("aria-describedby", hintId);
+  const bar = h("section", { class: "safety-bar", "aria-label": "Ask a facilitator for support", hidden: true },
+    h("div", { class: "row" }, button,
+      h("p", { class: "hint row-grow", id: hintId }, "Tells only the facilitators, privately. No one else in the group sees it.")),
+    errors, ackSlot);
   button.addEventListener("click", async () => {
     errors.replaceChildren();
     button.disabled = true;
@@ -48,7 +51,10 @@ export function mountSupportRequest(slot, { request }) {
     }
   });
   function showAcknowledgement(ack) {
-    if (ack) mount(ackSlot, renderAcknowledgement(ack));
+    if (!ack) return;
+    const shown = renderAcknowledgement(ack);
+    shown.append(h("button", { type: "button", class: "small secondary", onclick: () => { ackSlot.replaceChildren(); button.focus(); } }, "Hide this message"));
+    mount(ackSlot, shown);
   }
   function showNotice(node) {
     mount(noticeSlot, node);
