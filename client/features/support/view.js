@@ -81,7 +81,7 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
       items.map((item) => (item.kind === "support" ? supportItem(item) : followUpItem(item))));
   }
   function supportItem(item) {
-    const breakout = h("button", { type: "button", class: "small", onclick: () => onOpenBreakout(item.member_id) }, "Open breakout");
+    const breakout = h("button", { type: "button", class: "small", "aria-label": `Open breakout with ${item.pseudonym}`, onclick: () => onOpenBreakout(item.member_id) }, "Open breakout");
     if (!canOpenBreakout()) {
       breakout.disabled = true;
       breakout.title = BREAKOUT_UNAVAILABLE;
@@ -90,7 +90,7 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
     return h("li", { class: "notice notice-error stack", role: "alert", "data-member-id": item.member_id },
       h("p", {}, h("strong", {}, item.pseudonym), ` asked for support at ${formatTime(item.at_ms)}.`),
       h("div", { class: "row" }, breakout,
-        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Dismiss")));
+        h("button", { type: "button", class: "small secondary", "aria-label": `Dismiss ${item.pseudonym}'s alert`, onclick: () => onDismiss(item.key) }, "Dismiss")));
   }
   function followUpItem(item) {
     const when = item.reason === "left_during_breakout" ? "during a breakout" : "after asking for support";
@@ -99,9 +99,9 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
       h("ol", {}, item.checklist.map((step) => h("li", {}, step))),
       h("div", { class: "row" },
         item.has_contact
-          ? h("button", { type: "button", class: "small", onclick: () => onShowContact(item) }, "Show contact")
+          ? h("button", { type: "button", class: "small", "aria-label": `Show ${item.pseudonym}'s contact`, onclick: () => onShowContact(item) }, "Show contact")
           : h("p", { class: "hint" }, "They left no contact details."),
-        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Done")));
+        h("button", { type: "button", class: "small secondary", "aria-label": `Done following up ${item.pseudonym}`, onclick: () => onDismiss(item.key) }, "Done")));
   }
   return { el, render };
 }
