@@ -36,7 +36,7 @@ export function mountSupportRequest(slot, { request }) {
   button.setAttribute("aria-describedby", hintId);
   const bar = h("section", { class: "safety-bar", "aria-label": "Ask a facilitator for support", hidden: true },
     h("div", { class: "row" }, button,
-      h("p", { class: "hint row-grow", id: hintId }, "Tells only the facilitators, privately. No one else in the group sees it.")),
+      h("p", { class: "hint row-grow", id: hintId }, "Tells only the facilitators, privately.")),
     errors, ackSlot);
   button.addEventListener("click", async () => {
     errors.replaceChildren();
@@ -55,6 +55,7 @@ export function mountSupportRequest(slot, { request }) {
     const shown = renderAcknowledgement(ack);
     shown.append(h("button", { type: "button", class: "small secondary", onclick: () => { ackSlot.replaceChildren(); button.focus(); } }, "Hide this message"));
     mount(ackSlot, shown);
+    shown.scrollIntoView({ block: "nearest" }); // pressed while scrolled down: show the answer
   }
   function showNotice(node) {
     mount(noticeSlot, node);
