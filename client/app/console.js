@@ -85,14 +85,15 @@ export function openConsole(container, session) {
   });
 
   const media = createMediaPanel({ getSocket: () => socket });
+  // Three columns, left to right in the order a lead or co looks: who is here, the room, alerts.
+  const [breachStatus, alertsPanel, incidentsPanel] = safety.panels;
   mount(container,
     h("p", {}, h("a", { href: "#/sessions" }, "← My sessions")),
-    connection, controls.el, media.el,
-    h("div", { class: "grid grid-console" },
-      h("div", {}, lobby.el),
-      h("div", {}, ...breakouts.banners, chat.el),
-      h("div", {}, ...safety.panels, ...breakouts.panels, participants.el, triggerPanel.el, backchannel.el)),
-    balance.el);
+    connection, controls.el,
+    h("div", { class: "console-layout" },
+      h("div", { class: "console-col console-people" }, lobby.el, participants.el, ...breakouts.panels),
+      h("div", { class: "console-col console-room" }, ...breakouts.banners, media.el, chat.el, balance.el),
+      h("div", { class: "console-col console-safety" }, breachStatus, alertsPanel, triggerPanel.el, backchannel.el, incidentsPanel)));
   focusHeading(container);
 
   // Re-render a panel only when its slice changed, so text being typed in it is never lost.

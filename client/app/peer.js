@@ -124,7 +124,7 @@ function createRoomView(state) {
   const el = h("div", { class: "stack" },
     h("h1", {}, "You're in the room"),
     h("p", { class: "hint" }, "Share only what you're comfortable with. You can leave at any time by closing this page."),
-    ...breakouts.els, welcome, mediaEl(state), balance.el, participants.el, reminder.el, chat.el);
+    ...breakouts.els, welcome, mediaEl(state), balance.el, reminder.el, chat.el, participants.el);
   let shownReminder;
   roomView = {
     update(s) {

@@ -73,6 +73,7 @@ export function createChatPanel({ onSend, messageActions = null }) {
     title: "Chat",
     note: "Everyone in the room can read this chat.",
     inputLabel: "Message to the room",
+    placeholder: "Write to the room…",
     onSend,
   });
 }

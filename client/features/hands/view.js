@@ -33,7 +33,7 @@ export function createRaiseHand({ onRaise, onLower }) {
     raised = pos >= 0;
     button.textContent = raised ? "Lower hand" : "Raise hand";
     button.setAttribute("aria-pressed", raised ? "true" : "false");
-    place.textContent = raised ? `Your hand is up — you're ${ordinal(pos + 1)} in the queue.` : state.taken === meId ? "The facilitator has invited you to speak." : "";
+    place.textContent = raised ? `Your hand is up — you're ${ordinal(pos + 1)} in the queue.` : meId && state.taken === meId ? "The facilitator has invited you to speak." : "";
   }
   render({ queue: [], taken: null }, null);
   return { el, render };

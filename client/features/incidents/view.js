@@ -29,7 +29,7 @@ async function noteFlow(incident) {
 /** The console's incidents panel; onChanged(incident) after a note is saved. */
 export function createIncidentsPanel({ onChanged }) {
   const errors = h("div", {});
-  const list = h("ul", { class: "plain stack" });
+  const list = h("ul", { class: "plain stack incident-list", tabindex: "0", "aria-labelledby": "incidents-heading" });
   const el = h("section", { class: "card private-panel", "aria-labelledby": "incidents-heading", "data-testid": "incidents" },
     h("h2", { id: "incidents-heading" }, "Incidents this session"),
     h("p", { class: "private-label" }, "Only facilitators and admins see these."),

@@ -21,7 +21,7 @@ function rememberChoice(audioOnly) {
   try { localStorage.setItem(AUDIO_ONLY_KEY, audioOnly ? "1" : "0"); } catch { /* private mode */ }
 }
 
-export function createMediaPanel({ getSocket, selfName = "You" }) {
+export function createMediaPanel({ getSocket, selfName = "" }) {
   let media = setChoice(initialMedia, rememberedChoice());
   let layout = null;
   let slots = [];
@@ -31,7 +31,7 @@ export function createMediaPanel({ getSocket, selfName = "You" }) {
   const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
   const selfVideo = h("video", { class: "media-video media-self", autoplay: true, playsinline: true, muted: true, "aria-label": "Your camera" });
   selfVideo.muted = true;
-  const selfTile = h("figure", { class: "media-tile", "data-self": "true" }, selfVideo, h("figcaption", {}, `${selfName} (you)`));
+  const selfTile = h("figure", { class: "media-tile", "data-self": "true" }, selfVideo, h("figcaption", {}, selfName ? `${selfName} (you)` : "You"));
   const grid = h("div", { class: "media-grid", "aria-label": "Video of people in the room" }, selfTile);
   const micButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "mic"), "mic") }, "Microphone on");
   const cameraButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "camera"), "camera") }, "Camera on");

@@ -11,7 +11,7 @@ export function createPresencePanel({ onCheck }) {
     mount(list, rows.length ? rows.map((r) => h("li", { class: "stack", "data-member": r.id },
       h("div", { class: "row" },
         h("strong", { class: "row-grow" }, r.name),
-        canCheck && r.connected ? h("button", { type: "button", class: "small secondary", onclick: () => onCheck(r.id) }, "Are you still there?") : null),
+        canCheck && r.connected ? h("button", { type: "button", class: "small secondary", "aria-label": `Ask ${r.name}: Are you still there?`, onclick: () => onCheck(r.id) }, "Are you still there?") : null),
       h("p", { class: "hint" }, mediaLine(r)),
       r.check ? h("p", { class: "hint", "data-testid": "presence-answer" }, checkLine(r.check, update.at_ms)) : null)) : h("li", { class: "hint" }, "No peers here yet."));
   }

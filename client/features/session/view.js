@@ -13,12 +13,15 @@ export function createSessionControls({ title, subtitle, actions }) {
   const stateText = h("p", { role: "status", "aria-live": "polite", "data-testid": "session-state" });
   const roleText = h("p", { class: "hint" });
   const soloText = h("p", { class: "hint" });
-  const buttons = h("div", { class: "row" });
+  const buttons = h("div", { class: "row session-actions" });
   const errors = h("div", {});
-  const el = h("section", { class: "card", "aria-labelledby": "console-heading" },
-    h("h1", { id: "console-heading" }, title),
-    subtitle ? h("p", { class: "hint" }, subtitle) : null,
-    stateText, roleText, soloText, errors, buttons);
+  const el = h("section", { class: "card session-controls", "aria-labelledby": "console-heading" },
+    h("div", { class: "session-summary" },
+      h("h1", { id: "console-heading" }, title),
+      subtitle ? h("p", { class: "hint" }, subtitle) : null,
+      h("div", { class: "session-facts" }, stateText, roleText),
+      soloText, errors),
+    buttons);
 
   const run = (fn) => async () => {
     clearError(errors);

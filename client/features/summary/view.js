@@ -26,7 +26,7 @@ export async function renderSummary(container, sessionId) {
       h("a", { class: "button secondary", href: `${base}.csv`, download: "" }, "Download CSV"),
       h("a", { class: "button secondary", href: base, download: "" }, "Download JSON")),
     rooms.map((room) => h("div", { class: "table-wrap" },
-      h("h2", {}, roomLabel(room.room_id)),
+      h("h2", {}, roomLabel(room.room_id, rooms.filter((r) => r.room_id !== "main").indexOf(room) + 1)),
       h("p", {}, `Balance ${room.balance_gini.toFixed(2)}: ${room.balance_explanation}`),
       h("table", { "data-testid": "summary-table" },
         h("thead", {}, h("tr", {}, ["Name", "Talk", "Turns", "Longest turn", "Share"].map((t) => h("th", { scope: "col" }, t)))),

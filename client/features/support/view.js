@@ -32,9 +32,12 @@ export function mountSupportRequest(slot, { request }) {
   const ackSlot = h("div", { "aria-live": "polite" });
   const noticeSlot = h("div", { "aria-live": "polite" });
   const button = h("button", { type: "button", class: "secondary", "data-testid": "need-support" }, "I need support");
-  const bar = h("section", { class: "card stack", "aria-label": "Ask a facilitator for support", hidden: true },
-    h("p", { class: "hint" }, "Only the facilitators are told, privately. No one else in the group sees it."),
-    button, errors, ackSlot);
+  const hintId = "need-support-hint";
+  button.setAttribute("aria-describedby", hintId);
+  const bar = h("section", { class: "safety-bar", "aria-label": "Ask a facilitator for support", hidden: true },
+    h("div", { class: "row" }, button,
+      h("p", { class: "hint row-grow", id: hintId }, "Tells only the facilitators, privately.")),
+    errors, ackSlot);
   button.addEventListener("click", async () => {
     errors.replaceChildren();
     button.disabled = true;
@@ -48,7 +51,11 @@ export function mountSupportRequest(slot, { request }) {
     }
   });
   function showAcknowledgement(ack) {
-    if (ack) mount(ackSlot, renderAcknowledgement(ack));
+    if (!ack) return;
+    const shown = renderAcknowledgement(ack);
+    shown.append(h("button", { type: "button", class: "small secondary", onclick: () => { ackSlot.replaceChildren(); button.focus(); } }, "Hide this message"));
+    mount(ackSlot, shown);
+    shown.scrollIntoView({ block: "nearest" }); // pressed while scrolled down: show the answer
   }
   function showNotice(node) {
     mount(noticeSlot, node);
@@ -75,7 +82,7 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
       items.map((item) => (item.kind === "support" ? supportItem(item) : followUpItem(item))));
   }
   function supportItem(item) {
-    const breakout = h("button", { type: "button", class: "small", onclick: () => onOpenBreakout(item.member_id) }, "Open breakout");
+    const breakout = h("button", { type: "button", class: "small", "aria-label": `Open breakout with ${item.pseudonym}`, onclick: () => onOpenBreakout(item.member_id) }, "Open breakout");
     if (!canOpenBreakout()) {
       breakout.disabled = true;
       breakout.title = BREAKOUT_UNAVAILABLE;
@@ -84,7 +91,7 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
     return h("li", { class: "notice notice-error stack", role: "alert", "data-member-id": item.member_id },
       h("p", {}, h("strong", {}, item.pseudonym), ` asked for support at ${formatTime(item.at_ms)}.`),
       h("div", { class: "row" }, breakout,
-        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Dismiss")));
+        h("button", { type: "button", class: "small secondary", "aria-label": `Dismiss ${item.pseudonym}'s alert`, onclick: () => onDismiss(item.key) }, "Dismiss")));
   }
   function followUpItem(item) {
     const when = item.reason === "left_during_breakout" ? "during a breakout" : "after asking for support";
@@ -93,9 +100,9 @@ export function createAlertsPanel({ onDismiss, onShowContact }) {
       h("ol", {}, item.checklist.map((step) => h("li", {}, step))),
       h("div", { class: "row" },
         item.has_contact
-          ? h("button", { type: "button", class: "small", onclick: () => onShowContact(item) }, "Show contact")
+          ? h("button", { type: "button", class: "small", "aria-label": `Show ${item.pseudonym}'s contact`, onclick: () => onShowContact(item) }, "Show contact")
           : h("p", { class: "hint" }, "They left no contact details."),
-        h("button", { type: "button", class: "small secondary", onclick: () => onDismiss(item.key) }, "Done")));
+        h("button", { type: "button", class: "small secondary", "aria-label": `Done following up ${item.pseudonym}`, onclick: () => onDismiss(item.key) }, "Done")));
   }
   return { el, render };
 }

@@ -20,8 +20,9 @@ export function roomIds(update) {
   return ids.sort((a, b) => (a === "main" ? -1 : b === "main" ? 1 : a.localeCompare(b)));
 }
 
-export function roomLabel(id) {
-  return id === "main" ? "Main room" : `Breakout ${id}`;
+/** A room's tab label; `position` is its place in roomIds (the main room is 0). Never the raw id. */
+export function roomLabel(id, position) {
+  return id === "main" ? "Main room" : `Breakout ${position || ""}`.trim();
 }
 
 export function formatDuration(ms) {

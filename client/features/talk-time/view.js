@@ -72,10 +72,10 @@ export function createTalkTimePanel({ onSelectRoom, summaryHref }) {
     current = state;
     const update = state.update;
     const ids = roomIds(update);
-    mount(tabs, ids.length > 1 ? ids.map((id) => h("button", {
+    mount(tabs, ids.length > 1 ? ids.map((id, position) => h("button", {
       type: "button", role: "tab", class: id === state.room ? "small" : "small secondary",
       "aria-selected": id === state.room ? "true" : "false", onclick: () => onSelectRoom(id),
-    }, roomLabel(id))) : null);
+    }, roomLabel(id, position))) : null);
     const room = update && update.rooms && update.rooms[state.room];
     if (!room || !room.members) {
       mount(body, h("p", { class: "hint" }, "Figures appear here once the session is live and people are in the room."));
