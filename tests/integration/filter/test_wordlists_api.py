@@ -213,8 +213,6 @@ async def test_try_box_with_a_draft_and_group_overrides_and_policy(
 async def two_servers(
     require_redis: None, require_postgres: None, server_settings: Settings
 ) -> AsyncIterator[tuple[RunningServer, RunningServer]]:
-    if not server_settings.database_url.startswith("postgresql"):
-        pytest.skip("two processes share PostgreSQL")
     settings = dataclasses.replace(server_settings, redis_url=REDIS_URL)
     started = []
     try:
@@ -229,6 +227,8 @@ async def two_servers(
 
 
 @pytest.mark.redis
+# two processes share one PostgreSQL database, as in a scaled-out deployment
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_a_list_saved_on_one_process_masks_chat_on_another(
     two_servers: tuple[RunningServer, RunningServer],
 ) -> None:
