@@ -50,6 +50,7 @@ class MatchedStart:
     member_id: str
     onset_ms: int
     received_ms: int
+    at_ms: int  # the notice's back-dated start
 
     @property
     def latency_ms(self) -> int:
@@ -65,7 +66,7 @@ def match_starts(
     for received_ms, notice in starts:
         member = notice["member_id"]
         onset = min(onsets_ms[member], key=lambda t: abs(t - notice["at_ms"]))
-        matched.append(MatchedStart(member, onset, received_ms))
+        matched.append(MatchedStart(member, onset, received_ms, notice["at_ms"]))
     return matched
 
 
