@@ -19,6 +19,8 @@ def commands(seconds: float) -> list[list[str]]:
         ["bench.rules_bench", "--seconds", f"{seconds * 2 + 2:g}", "--messages", "2000"],
         ["bench.chat_bench", "--seconds", s, "--rooms", "2"],
         ["bench.media_bench", "--seconds", s, "--max-rooms", "1"],
+        # speech needs room for a few utterances per peer: 13 s of it at the default 3 s
+        ["bench.speaking_bench", "--seconds", f"{seconds * 3 + 4:g}"],
     ]
 
 

@@ -17,39 +17,22 @@ import argparse
 import asyncio
 import contextlib
 import json
-import secrets
-import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import av
-import socketio
-from aiohttp import web
 
-from server.app import create_app
-from server.bootstrap import ensure_first_run
-from server.settings import Settings
+from server.realtime.namespace import RUNTIME
+from server.services.talk_time import TalkTime
+from server.tools.local_server import local_server, log
 from server.tools.media_sources import load_wav_mono_48k
 from server.tools.sim_peer import SimPeer
 
-TIMEOUT_S = 15.0
 # A turn closes ~600 ms after speech stops and the ledger merges pauses shorter than 1 s:
 # figures are read once nobody has been speaking for this long after the files ended.
 SETTLE_S = 1.5
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _check_wav(path: Path) -> float:
@@ -61,84 +44,6 @@ def _check_wav(path: Path) -> float:
     if len(samples) == 0:
         raise ValueError(f"{path}: no audio")
     return len(samples) / 48_000
-
-
-class Lead:
-    """The lead facilitator: signed in over HTTP, in the session over socket.io."""
-
-    def __init__(self, base_url: str, session_id: str) -> None:
-        self.base_url = base_url
-        self.session_id = session_id
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-        self.csrf = ""
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.admit_names: set[str] = set()
-        self.admitted: set[str] = set()
-        self.sio.on("lobby:updated", self._on_lobby)
-        self._told_fallback = False
-
-    async def sign_in(self, email: str, password: str) -> None:
-        async with self.http.post(
-            self.base_url + "/api/auth/login", json={"email": email, "password": password}
-        ) as response:
-            body = await response.json()
-            if response.status != 200:
-                raise RuntimeError(f"sign-in refused: {body}")
-        self.csrf = body["csrf_token"]
-        if body["user"]["must_change_password"]:
-            async with self.http.post(
-                self.base_url + "/api/auth/password",
-                json={"current_password": password, "new_password": secrets.token_urlsafe(16)},
-                headers={"X-CSRF-Token": self.csrf},
-            ) as response:
-                if response.status != 200:
-                    raise RuntimeError(f"password change refused: {await response.text()}")
-            # changing the password signs the other browsers out, not this one
-            async with self.http.get(self.base_url + "/api/auth/me") as response:
-                self.csrf = (await response.json())["csrf_token"]
-
-    async def call(self, event: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        answer = await self.sio.call(event, data or {}, timeout=TIMEOUT_S)
-        if not isinstance(answer, dict) or not answer.get("ok"):
-            raise RuntimeError(f"{event} refused: {answer}")
-        return answer
-
-    async def enter(self) -> None:
-        cookie = next(c.value for c in self.http.cookie_jar if c.key == "hs_session")
-        await self.sio.connect(
-            self.base_url, auth={"session_id": self.session_id},
-            headers={"Cookie": f"hs_session={cookie}"}, transports=["websocket"],
-            wait_timeout=TIMEOUT_S,
-        )
-        await self.call("session:join")
-        await self.call("session:open_lobby")
-
-    async def _on_lobby(self, data: dict[str, Any]) -> None:
-        for waiting in data.get("waiting", ()):
-            member_id = waiting["member_id"]
-            if waiting["pseudonym"] in self.admit_names and member_id not in self.admitted:
-                self.admitted.add(member_id)
-                await self.call("lobby:admit", {"member_id": member_id})
-
-    async def talk_time(self, fallback: Any) -> dict[str, Any]:
-        """The talk-time JSON as a facilitator reads it; ``fallback()`` (the same report read
-        in-process) only while the HTTP route does not exist in this build."""
-        url = f"{self.base_url}/api/sessions/{self.session_id}/talk-time"
-        async with self.http.get(url) as response:
-            if response.status == 404:
-                if not self._told_fallback:
-                    self._told_fallback = True
-                    log("GET /talk-time is not in this build; reading TalkTime.report in-process")
-                return dict(await fallback())
-            body = await response.json()
-            if response.status != 200:
-                raise RuntimeError(f"talk-time refused: {body}")
-            return dict(body)
-
-    async def close(self) -> None:
-        if self.sio.connected:
-            await self.sio.disconnect()
-        await self.http.close()
 
 
 def _someone_speaking(report: dict[str, Any], members: set[str]) -> bool:
@@ -165,26 +70,10 @@ async def evaluate(
     lengths = [_check_wav(f) for f in files]
     budget_s = timeout_s if timeout_s is not None else max(lengths) + 90.0
     deadline = time.monotonic() + budget_s
-    with tempfile.TemporaryDirectory(prefix="holdspace-eval-") as tmp:
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        settings = Settings(
-            host="127.0.0.1", port=port, data_dir=Path(tmp), secret_key=secrets.token_urlsafe(32),
-            public_url=base_url, media_host_addresses=("127.0.0.1",), log_level="WARNING",
-        )
-        app = create_app(settings)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        lead: Lead | None = None
-        peers: list[SimPeer] = []
+    peers: list[SimPeer] = []
+    async with local_server() as local:
+        app, first, lead = local.app, local.first, local.lead
         try:
-            with contextlib.redirect_stdout(sys.stderr):  # the first-run logins
-                first = await ensure_first_run(app)
-            assert first is not None, "a fresh data directory always runs the first start"
-            lead = Lead(base_url, first.session_id)
-            await lead.sign_in(first.lead_email, first.lead_password)
-            await lead.enter()
             gate = asyncio.Event()
             names = [f"Voice {i + 1}" for i in range(len(files))]
             lead.admit_names.update(names)
@@ -209,8 +98,6 @@ async def evaluate(
                 left(),
             )
             members = {p.member["id"] for p in peers}
-            from server.realtime.namespace import RUNTIME
-            from server.services.talk_time import TalkTime
 
             async def in_process() -> dict[str, Any]:
                 return await TalkTime(app[RUNTIME]).report(first.session_id)
@@ -235,9 +122,6 @@ async def evaluate(
             for peer in peers:
                 with contextlib.suppress(Exception):
                     await peer.close()
-            if lead is not None:
-                await lead.close()
-            await runner.cleanup()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

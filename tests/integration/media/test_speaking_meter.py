@@ -8,7 +8,7 @@ import av
 import numpy as np
 
 from server.media.speaking import OpusSpeakingMeter
-from tests.integration.media.speech import _synthetic
+from server.tools.speech_tracks import synthetic_speech
 
 RATE = 48_000
 
@@ -26,7 +26,7 @@ def opus_packets(samples: np.ndarray) -> list[bytes]:
 
 
 def test_turn_edges_and_when_they_are_known() -> None:
-    voice = _synthetic("it has been a hard week")  # ~1.9 s of voiced syllables
+    voice = synthetic_speech("it has been a hard week")  # ~1.9 s of voiced syllables
     silence = np.zeros(RATE, dtype=np.int16)
     packets = opus_packets(np.concatenate([silence, voice, silence, silence]))
     meter = OpusSpeakingMeter()

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.media.backend import SpeakingChanged
+from server.tools.speech_tracks import Track, Utterance, build_track
 from tests.integration.media.conftest import Harness, eventually
-from tests.integration.media.speech import Track, Utterance, build_track
 
 LENGTH_S = 9.0
 SCRIPT = {

@@ -13,8 +13,8 @@ import pytest
 
 from server import context
 from server.services.media_ids import media_participant
+from server.tools.speech_tracks import Track, Utterance, build_track, match_starts
 from tests.integration.media.conftest import eventually
-from tests.integration.media.speech import Track, Utterance, build_track
 from tests.integration.mediaflow.conftest import Room
 from tests.integration.realtime.clients import Client
 
@@ -112,25 +112,24 @@ async def test_speaking_time_and_turns_reach_the_facilitators(room: Room, tmp_pa
         assert figures["turns"] == len(track.truth_s), (name, figures)
         assert abs(measured_s - track.total_s) <= 0.10 * track.total_s, (name, measured_s)
 
-    # talk:speaking went to the facilitators, never to a peer; each start reached the co
-    # soon after the speech began in the file
+    # talk:speaking went to the facilitators, never to a peer: one start per utterance, each
+    # received after its speech began in the file. How soon is a target measured by
+    # `python -m bench.speaking_bench`, not asserted here (a loaded machine is not a verdict).
     assert peer_notices == []
     starts = [(at, d) for at, d in staff_notices if d["is_speaking"]]
-    assert len(starts) == expected_turns
-    latencies_ms = []
-    for received_ms, notice in starts:
-        name = next(n for n, i in ids.items() if i == notice["member_id"])
+    assert len(starts) == expected_turns, starts
+    onsets_ms = {}
+    for name, track in tracks.items():
         mic = peers[name].media.microphone  # type: ignore[union-attr]
         assert mic.started_at_ms is not None
-        onset_ms = min(
-            (mic.started_at_ms + s * 1000 for s, _ in tracks[name].truth_s),
-            key=lambda t: abs(t - notice["at_ms"]),
-        )
-        latencies_ms.append(received_ms - onset_ms)
-    print("talk:speaking start, received by the co after the speech began (ms):",
-          sorted(latencies_ms))
-    # 200 ms of voice are needed to decide (by design); the rest is transport and fan-out
-    assert max(latencies_ms) < 500, latencies_ms
+        onsets_ms[ids[name]] = track.onsets_ms(mic.started_at_ms)
+    matched = match_starts(starts, onsets_ms)
+    assert sorted((m.member_id, m.onset_ms) for m in matched) == sorted(
+        (member, onset) for member, onsets in onsets_ms.items() for onset in onsets
+    ), "not exactly one start per utterance"
+    latencies_ms = sorted(m.latency_ms for m in matched)
+    print("talk:speaking start, received by the co after the speech began (ms):", latencies_ms)
+    assert all(latency > 0 for latency in latencies_ms), latencies_ms
 
 
 async def test_media_join_is_refused_outside_the_room_and_closed_on_removal(

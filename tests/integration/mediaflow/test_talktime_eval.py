@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.integration.media.speech import RATE, Track, Utterance, build_track
+from server.tools.speech_tracks import RATE, Track, Utterance, build_track
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -1,4 +1,4 @@
-"""Conversation WAVs with known speech intervals, for speaking-time tests.
+"""Conversation WAVs with known speech intervals, for speaking-time tests and benchmarks.
 
 Speech comes from ``espeak-ng`` when it is installed (real phonemes, pauses between words)
 and otherwise from synthetic voiced syllables (a glottal pulse train shaped by two formants),
@@ -13,6 +13,7 @@ import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,37 @@ class Track:
     def total_s(self) -> float:
         return sum(end - start for start, end in self.truth_s)
 
+    def onsets_ms(self, started_at_ms: int) -> list[int]:
+        """When each utterance began, on the clock of ``started_at_ms`` (sample 0 of the file)."""
+        return [started_at_ms + round(start * 1000) for start, _ in self.truth_s]
+
+
+@dataclass(frozen=True)
+class MatchedStart:
+    """A ``talk:speaking`` start paired with the utterance onset it announces."""
+
+    member_id: str
+    onset_ms: int
+    received_ms: int
+    at_ms: int  # the notice's back-dated start
+
+    @property
+    def latency_ms(self) -> int:
+        return self.received_ms - self.onset_ms
+
+
+def match_starts(
+    starts: list[tuple[int, dict[str, Any]]], onsets_ms: dict[str, list[int]]
+) -> list[MatchedStart]:
+    """Pair each start notice ``(received ms, talk:speaking payload)`` with the onset of that
+    member nearest to the notice's back-dated ``at_ms`` (clocks: epoch ms)."""
+    matched = []
+    for received_ms, notice in starts:
+        member = notice["member_id"]
+        onset = min(onsets_ms[member], key=lambda t: abs(t - notice["at_ms"]))
+        matched.append(MatchedStart(member, onset, received_ms, notice["at_ms"]))
+    return matched
+
 
 def _espeak(text: str, out: Path) -> np.ndarray:
     subprocess.run(["espeak-ng", "-w", str(out), text], check=True, capture_output=True)
@@ -47,7 +79,7 @@ def _formant(harmonic: int, centre_hz: float, width_hz: float) -> float:
     return float(np.exp(-(((harmonic * 120 - centre_hz) / width_hz) ** 2)))
 
 
-def _synthetic(text: str) -> np.ndarray:
+def synthetic_speech(text: str) -> np.ndarray:
     """Roughly one voiced syllable per vowel of ``text``, 180 ms each, 60 ms apart."""
     syllables = max(1, sum(ch in "aeiou" for ch in text.lower()))
     t = np.arange(int(0.18 * RATE)) / RATE
@@ -76,7 +108,7 @@ def build_track(path: Path, utterances: list[Utterance], length_s: float) -> Tra
         if use_espeak:
             speech = _espeak(utterance.text, path.with_suffix(f".{i}.wav"))
         else:
-            speech = _synthetic(utterance.text)
+            speech = synthetic_speech(utterance.text)
         first, last = _active_span(speech)
         speech = speech[first:last]
         at = int(utterance.start_s * RATE)
