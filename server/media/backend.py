@@ -127,6 +127,16 @@ class MediaBackend(Protocol):
         before this returns, in both directions, and starts with the new room."""
         ...
 
+    def set_hidden(self, participant_id: str, hidden: bool) -> None:
+        """Hide a publisher from its room (a standby facilitator until they appear).
+
+        While hidden, the participant receives its room as usual, but its frames go to
+        nobody and it is in nobody's layout (not even ``unslotted``); hiding takes it out of
+        the slots that carried it before this returns, and showing it gives it free slots.
+        The flag belongs to the id: it may be set before ``join`` and holds across a rejoin.
+        """
+        ...
+
     async def leave(self, participant_id: str) -> None:
         """Close the participant's connection; unknown ids are ignored."""
         ...

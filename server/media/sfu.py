@@ -76,6 +76,9 @@ class AiortcMediaBackend:
         self._speaking_listeners: list[SpeakingListener] = []
         self._layout_listeners: list[LayoutListener] = []
         self._tasks: set[asyncio.Future[object]] = set()
+        # Ids whose media goes to nobody (a standby facilitator until they appear); the flag
+        # belongs to the id, not the connection, so it holds across a rejoin.
+        self._hidden: set[str] = set()
         self._idle_task: asyncio.Task[None] | None = None
 
     # -- listeners -------------------------------------------------------------------------
@@ -103,7 +106,7 @@ class AiortcMediaBackend:
             self._call(listener, change)
 
     def _emit_layout(self, p: Participant) -> None:
-        layout = p.layout(self._rooms.get(p.room_id, {}))
+        layout = p.layout(self._visible(self._rooms.get(p.room_id, {})))
         if layout == p.last_layout:
             return
         p.last_layout = layout
@@ -178,6 +181,29 @@ class AiortcMediaBackend:
             self._idle_task = None
         for task in list(self._tasks):
             task.cancel()
+
+    def set_hidden(self, participant_id: str, hidden: bool) -> None:
+        if hidden == (participant_id in self._hidden):
+            return
+        if hidden:
+            self._hidden.add(participant_id)
+        else:
+            self._hidden.discard(participant_id)
+        p = self._participants.get(participant_id)
+        if p is None:
+            return  # applies when they join
+        room = self._rooms.get(p.room_id, {})
+        for q in room.values():
+            if q is p:
+                continue
+            if hidden:
+                for slot in q.slots:
+                    if slot.publisher is p:
+                        self._unsubscribe(slot)
+                self._fill_free_slots(q, room)
+            else:
+                self._subscribe(q, p)
+            self._emit_layout(q)
 
     def participant_ids(self) -> list[str]:
         return list(self._participants)
@@ -289,8 +315,10 @@ class AiortcMediaBackend:
         others = list(room.values())
         room[p.id] = p
         for q in others:
-            self._subscribe(p, q)
-            self._subscribe(q, p)
+            if q.id not in self._hidden:
+                self._subscribe(p, q)
+            if p.id not in self._hidden:
+                self._subscribe(q, p)
         # everyone's layout may change, if only its `unslotted` list; unchanged ones are
         # not re-sent
         for r in [p, *others]:
@@ -311,9 +339,15 @@ class AiortcMediaBackend:
             self._emit_layout(q)
 
     def _fill_free_slots(self, q: Participant, room: dict[str, Participant]) -> None:
-        for r in room.values():
+        for r in self._visible(room).values():
             if r is not q and not q.receives(r) and not self._subscribe(q, r):
                 return
+
+    def _visible(self, room: dict[str, Participant]) -> dict[str, Participant]:
+        """The room as the others see it: without hidden publishers."""
+        if not self._hidden:
+            return room
+        return {k: v for k, v in room.items() if k not in self._hidden}
 
     def _subscribe(self, subscriber: Participant, publisher: Participant) -> bool:
         """Give ``publisher`` a free slot of ``subscriber``; False when none is free."""

@@ -43,6 +43,7 @@ from facilitator.room_events import (
 from server.live.roster import Presence
 from server.services import broadcast
 from server.services.callers import Caller
+from server.services.media_ids import media_participant
 from server.services.runtime import Runtime, announce_participants
 
 LEADERSHIP = "leadership"
@@ -188,6 +189,8 @@ async def _announce(rt: Runtime, session_id: str, change: Change, names: dict[st
         was = before.seats.get(member)
         if was is not None and was.role is now.role:
             continue
+        if rt.media is not None:  # a standby's media reaches peers once they appear
+            rt.media.set_hidden(media_participant(session_id, member), now.role is Role.STANDBY)
         presence = await rt.roster.get(session_id, member)
         if presence is not None and presence.room_id is not None:
             await rt.roster.place(

@@ -16,6 +16,7 @@ from typing import Any
 
 from facilitator.errors import DomainError
 from facilitator.events import Event
+from facilitator.roles import Role
 from facilitator.session import SessionState
 from server.media.backend import Layout, MediaBackend, NegotiationFailed, SpeakingChanged
 from server.services import broadcast
@@ -100,6 +101,8 @@ async def join_media(
             raise DomainError("session_ended", "This session has ended.")
     room_id = await _room_of(rt, caller)
     participant = media_participant(caller.session_id, caller.person_id)
+    # a standby is unseen by peers until they appear: their media goes to nobody until then
+    backend.set_hidden(participant, caller.role is Role.STANDBY)
     try:
         answer = await backend.join(
             participant, media_room(caller.session_id, room_id), offer_sdp, audio_only=audio_only

@@ -204,5 +204,16 @@ export function createMediaConnection(getSocket, handlers) {
       handlers.onState("off");
     },
     get stats() { return pc; },
+    /** What has arrived so far on one of our receiving tracks, from getStats's inbound-rtp
+     * (cumulative for the track's life, whoever the server sent on it), or null. */
+    async received(track) {
+      const receiver = pc && track ? pc.getReceivers().find((r) => r.track === track) : null;
+      if (!receiver) return null;
+      const total = { bytes: 0, packets: 0 };
+      (await receiver.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp") { total.bytes += s.bytesReceived || 0; total.packets += s.packetsReceived || 0; }
+      });
+      return total;
+    },
   };
 }

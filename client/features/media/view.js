@@ -93,7 +93,7 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     if (!tile) {
       const video = h("video", { class: "media-video", autoplay: true, playsinline: true });
       const label = h("figcaption", {});
-      tile = { el: h("figure", { class: "media-tile", "data-slot": String(index) }, video, label), video, label, tracks: [] };
+      tile = { el: h("figure", { class: "media-tile", "data-slot": String(index), "data-testid": "media-tile" }, video, label), video, label, tracks: [] };
       tiles.set(index, tile);
     }
     return tile;
@@ -137,6 +137,28 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     }
     mount(grid, selfTile, [...keep].sort((a, b) => a - b).map((i) => tiles.get(i).el));
   }
+
+  /**
+   * Debug accessor, for browser tests and for looking into a call from the devtools console
+   * (`await holdspaceMedia.receiving()`); read-only, nothing in the app uses it. One entry per
+   * receive slot: who the server says it carries (null when idle), the name on its tile, and
+   * the audio/video bytes and packets received on it so far (getStats inbound-rtp).
+   */
+  async function receiving() {
+    return Promise.all(slots.map(async (slot, index) => {
+      const assigned = layout && layout.slots.find((s) => s.index === index);
+      const tile = tiles.get(index);
+      const [audio, video] = await Promise.all([connection.received(slot.audio), connection.received(slot.video)]);
+      return {
+        index,
+        personId: assigned ? assigned.participant_id : null,
+        name: tile ? tile.label.textContent : null,
+        audioBytes: audio ? audio.bytes : 0, audioPackets: audio ? audio.packets : 0,
+        videoBytes: video ? video.bytes : 0, videoPackets: video ? video.packets : 0,
+      };
+    }));
+  }
+  globalThis.holdspaceMedia = { receiving };
 
   draw();
   return {

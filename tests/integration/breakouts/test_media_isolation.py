@@ -1,95 +1,27 @@
 """A breakout opened over socket.io isolates media on the server: headless MediaPeers count the
 encoded frames they receive per slot and per publisher (from the layouts the server sends), and
-the backend's own forwarding counters are checked too. Until the socket.io media join lands,
-the peers join the app's AiortcMediaBackend directly with the session-scoped media ids the
-services use."""
+the backend's own forwarding counters are checked too. The peers join the app's
+AiortcMediaBackend directly (tests/integration/breakouts/test_media_join.py goes through
+`media:join`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
-from aiohttp.test_utils import TestServer
-
-from server import context
-from server.app import create_app
-from server.media.backend import Layout
-from server.media.ice import LOOPBACK
 from server.media.sfu import AiortcMediaBackend
 from server.services.media_ids import media_participant, media_room
-from server.settings import Settings
-from server.tools.media_peer import MediaPeer
+from tests.integration.breakouts.media_peers import (  # noqa: F401 - fixtures
+    CONNECT_S,
+    Peers,
+    backend_fixture,
+    database_url_fixture,
+    peers_fixture,
+    running_server_fixture,
+)
 from tests.integration.breakouts.steps import open_breakout, room_with_peers
-from tests.integration.conftest import RunningServer
 from tests.integration.media.conftest import eventually
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.seed import World
-
-CONNECT_S = 15.0
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-
-
-@pytest.fixture
-async def backend() -> AsyncIterator[AiortcMediaBackend]:
-    media = AiortcMediaBackend(LOOPBACK)
-    yield media
-    await media.close()
-
-
-@pytest.fixture
-async def running_server(
-    server_settings: Settings, backend: AiortcMediaBackend
-) -> AsyncIterator[RunningServer]:
-    app = create_app(server_settings)
-    app[context.MEDIA] = backend
-    server = TestServer(app, host="127.0.0.1", port=0)
-    await server.start_server()
-    try:
-        yield RunningServer(app, str(server.make_url("")).rstrip("/"), server_settings)
-    finally:
-        await server.close()
-
-
-class Peers:
-    """MediaPeers joined to one session's main room, fed the layouts the backend sends."""
-
-    def __init__(self, backend: AiortcMediaBackend, session_id: str) -> None:
-        self.backend, self.session_id = backend, session_id
-        self.by_media_id: dict[str, MediaPeer] = {}
-        backend.add_layout_listener(self._on_layout)
-
-    def _on_layout(self, participant_id: str, layout: Layout) -> None:
-        if participant_id in self.by_media_id:
-            self.by_media_id[participant_id].apply_layout(layout)
-
-    async def join(self, person_id: str) -> MediaPeer:
-        media_id = media_participant(self.session_id, person_id)
-        room = media_room(self.session_id, "main")
-
-        async def signal(offer_sdp: str) -> str:
-            return await self.backend.join(media_id, room, offer_sdp)
-
-        # encoded frames are counted as they arrive (no decoder backlog to blur the boundary)
-        peer = MediaPeer(person_id, None, signal, slots=3, decode=False)
-        self.by_media_id[media_id] = peer
-        await peer.start()
-        return peer
-
-    async def close(self) -> None:
-        for peer in self.by_media_id.values():
-            await peer.close()
-
-
-@pytest.fixture
-async def peers(backend: AiortcMediaBackend, world: World) -> AsyncIterator[Peers]:
-    joined = Peers(backend, world.session_id)
-    yield joined
-    await joined.close()
 
 
 async def test_a_breakout_stops_media_both_ways_and_return_resumes_it(
