@@ -16,9 +16,9 @@ import aiohttp
 import pytest
 from playwright.async_api import Page, expect
 
+from server.tools.speech_tracks import Utterance, build_track
 from tests.e2e.conftest import ARTIFACTS_DIR, CHROMIUM, CHROMIUM_ARGS, LiveServer, save_screenshots
 from tests.e2e.test_foundation_flow import LAPTOP, PHONE, assert_controls_named, sign_in
-from tests.integration.media.speech import Utterance, build_track
 
 pytestmark = pytest.mark.browser
 PASSWORD = "steady tide compass 19"
