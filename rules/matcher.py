@@ -167,13 +167,12 @@ class Matcher:
             if not raw and digit is None and not spaced:
                 return []  # no listed word, no digit, sign or spaced letters
         else:
-            folded = quick.folded
+            quick_base, folded, digitish, spaced = quick
             raw = list(self._automaton.iter(folded))
-            if not raw and not quick.digitish and not quick.spaced:
+            if not raw and not digitish and not spaced:
                 return []  # the common case, decided without a regex search
-            base = View(quick.base or text.lower())
-            digit = DIGITISH.search(base.text) if quick.digitish else None
-            spaced = quick.spaced
+            base = View(quick_base or text.lower())
+            digit = DIGITISH.search(base.text) if digitish else None
         btext = base.text
         found: list[Candidate] = []
         excepted: list[Candidate] = []

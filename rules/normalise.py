@@ -186,13 +186,12 @@ def normalise(text: str) -> View:
     return View("".join(chars), tuple(starts), tuple(ends))
 
 
-class QuickViews(NamedTuple):
-    """What quick_views tells about a message that needs no offset map."""
-
-    base: str  # the base view: the lower-cased text, offsets the identity
-    folded: str  # its leet view
-    digitish: bool  # may have a digit, currency sign, `@` or `$` (never False when it has)
-    spaced: bool  # may have spaced-out letters (never False when SPACED_HINT finds some)
+# What quick_views tells about a message that needs no offset map: the base view (the
+# lower-cased text, offsets the identity; "" when the caller is to build it), its leet view,
+# whether it may have a digit, currency sign, `@` or `$` (never False when it has), whether it
+# may have spaced-out letters (never False when SPACED_HINT finds some). A plain tuple: building
+# a NamedTuple costs a Python-level call on every message.
+QuickViews = tuple[str, str, bool, bool]
 
 
 def quick_views(text: str) -> QuickViews | None:
@@ -219,7 +218,7 @@ def quick_views(text: str) -> QuickViews | None:
     # SPACED_HINT: separator, letter or digit, separator, letter or digit, then neither (`_`
     # counts as a separator in that last place too: a superset, join_spaced decides exactly)
     spaced = "sasas" in classes or "sasao" in classes or classes.endswith("sasa")
-    return QuickViews(base, folded, digitish, spaced)
+    return base, folded, digitish, spaced
 
 
 def fold_term(pattern: str) -> str:
