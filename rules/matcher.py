@@ -39,6 +39,7 @@ from rules.normalise import (
     fold_text_leet,
     join_spaced,
     normalise,
+    quick_views,
 )
 
 Category = Literal["amount", "brand", "venue"]
@@ -156,14 +157,23 @@ class Matcher:
 
         An exception cancels only the hits of its category that it overlaps; of overlapping hits
         the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
-        base = normalise(text)
+        quick = quick_views(text)
+        if quick is None:
+            base = normalise(text)
+            folded = fold_text_leet(base.text)
+            raw = list(self._automaton.iter(folded))
+            digit = DIGITISH.search(base.text)
+            spaced = SPACED_HINT.search(base.text) is not None
+            if not raw and digit is None and not spaced:
+                return []  # no listed word, no digit, sign or spaced letters
+        else:
+            quick_base, folded, digitish, spaced = quick
+            raw = list(self._automaton.iter(folded))
+            if not raw and not digitish and not spaced:
+                return []  # the common case, decided without a regex search
+            base = View(quick_base or text.lower())
+            digit = DIGITISH.search(base.text) if digitish else None
         btext = base.text
-        folded = fold_text_leet(btext)
-        raw = list(self._automaton.iter(folded))
-        digit = DIGITISH.search(btext)
-        spaced = SPACED_HINT.search(btext) is not None
-        if not raw and digit is None and not spaced:
-            return []  # the common case: no listed word, no digit, sign or spaced letters
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []

@@ -1,10 +1,24 @@
 """The cheap prefilters in front of the amount grammar and the joined view."""
 
+import random
+import re
+from unittest.mock import patch
+
 import pytest
 
 from rules.amount import build_grammar
 from rules.lexicon import default_lexicon
 from rules.matcher import DIGITISH, default_matcher
+from rules.normalise import (
+    INVISIBLE,
+    QUICK_OUTSIDE_UTF8,
+    SPACED_HINT,
+    SPACED_SEPARATORS,
+    fold_char,
+    fold_text_leet,
+    normalise,
+    quick_views,
+)
 
 GRAMMAR = build_grammar(default_lexicon().amount)
 
@@ -45,3 +59,76 @@ def test_digitish_covers_signs_and_symbol_leet() -> None:
         True,
         False,
     ]
+
+
+QUICK_SAMPLES = [
+    "no digits at all",
+    "Lost £5 at Coral 🙏",
+    "b e t 3 6 5 app ❤️",
+    "B.E.T.F.A.I.R",
+    "p-a-d-d-y p0wer",
+    "x a_b_c",
+    "a b c",
+    "i a m",
+    "c@$ino €20 💪",
+    "day 12 at 3pm ☕ done",
+    "BET365!",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", QUICK_SAMPLES)
+def test_quick_views_agree_with_the_full_views(text: str) -> None:
+    quick = quick_views(text)
+    assert quick is not None
+    quick_base, folded, digitish, spaced = quick
+    base = normalise(text)
+    assert base.starts == ()
+    assert (quick_base or text.lower()) == base.text
+    assert folded == fold_text_leet(base.text)
+    assert digitish == (DIGITISH.search(base.text) is not None)
+    if SPACED_HINT.search(base.text):
+        assert spaced  # never misses; may say yes where join_spaced finds no run
+
+
+@pytest.mark.parametrize("text", ["Ｂｅｔ", "Lаdbrokes", "sky\u200bbet", "Café", "❶ ❷ ❸", "x·y·z"])
+def test_quick_views_leave_text_that_needs_folding_or_has_letters_beyond_ascii(text: str) -> None:
+    assert quick_views(text) is None
+
+
+def test_quick_byte_check_matches_the_character_class_for_every_code_point() -> None:
+    quick_free = re.compile(r"[^\x00-\x7f£€\u2600-\u2775\u2794-\u27bf\ufe0f\U0001f300-\U0001faff]")
+    for code in range(0x80, 0x110000):
+        ch = chr(code)
+        found = QUICK_OUTSIDE_UTF8.search(ch.encode("utf-8", "surrogatepass")) is not None
+        assert found == (quick_free.search(ch) is not None), hex(code)
+
+
+def test_quick_characters_are_neither_letters_nor_changed_by_folding() -> None:
+    for code in range(0x80, 0x20000):
+        ch = chr(code)
+        if QUICK_OUTSIDE_UTF8.search(ch.encode("utf-8", "surrogatepass")) is None:
+            assert not re.match(r"\w", ch) and ch not in SPACED_SEPARATORS, hex(code)
+            assert fold_char(ch) == ch and ch not in INVISIBLE, hex(code)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_quick_prefilters_never_miss_on_random_text(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "abcXYZ0123456789 .-_*/+~@$!|£€?'🙏❤\ufe0f☕"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        quick = quick_views(text)
+        assert quick is not None
+        _, folded, digitish, spaced = quick
+        assert folded == fold_text_leet(normalise(text).text)
+        assert digitish == (DIGITISH.search(text.lower()) is not None)
+        assert spaced or SPACED_HINT.search(text.lower()) is None
+
+
+def test_scan_is_the_same_on_the_quick_and_the_full_path() -> None:
+    matcher = default_matcher()
+    for text in QUICK_SAMPLES + ["lost 20 quid on the dogs", "w i l l i a m  h i l l 🙏"]:
+        quick = matcher.scan(text)
+        with patch("rules.matcher.quick_views", lambda _text: None):
+            assert matcher.scan(text) == quick
