@@ -307,9 +307,11 @@ def overlaps_same(hit: Candidate, exception: Candidate) -> bool:
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the longest of overlapping spans (brand before venue before amount on ties)."""
+    """Keep the longest of overlapping spans (brand before venue before amount on ties; then the
+    first rule by name, so the reported rule never depends on hash order)."""
     ordered = sorted(
-        set(candidates), key=lambda c: (c.start - c.end, PRIORITY.get(c.category, 9), c.start)
+        set(candidates),
+        key=lambda c: (c.start - c.end, PRIORITY.get(c.category, 9), c.start, c.rule),
     )
     kept: list[Candidate] = []
     for cand in ordered:

@@ -132,3 +132,28 @@ def test_scan_is_the_same_on_the_quick_and_the_full_path() -> None:
         quick = matcher.scan(text)
         with patch("rules.matcher.quick_views", lambda _text: None):
             assert matcher.scan(text) == quick
+
+
+def test_the_reported_rule_does_not_depend_on_hash_order() -> None:
+    """Two rules giving the same span: the same one is named in every interpreter."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from rules.matcher import default_matcher;"
+        "print([(h.category, h.start, h.end, h.rule) for h in"
+        " default_matcher().scan('I owed 2 grand and lost a monkey at evens')])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=str(Path(__file__).resolve().parents[3]),
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1
