@@ -136,46 +136,46 @@ async def open_with(
     return {"ok": True, "room_id": room_id}
 
 
+async def _staff_change(
+    rt: Runtime,
+    media: MediaBackend | None,
+    caller: Caller,
+    step: Callable[[BreakoutBoard, int], tuple[BreakoutBoard, tuple[BreakoutEvent, ...]]],
+) -> dict[str, Any]:
+    """A lead or co changes the breakouts of a running session; the effects follow the board."""
+    require(caller.role, Action.OPEN_BREAKOUT)
+    await _running(rt, caller.session_id)
+    now_ms = rt.clock.now_ms()
+    _, events = await _change(rt, caller.session_id, lambda b: step(b, now_ms))
+    await _carry_out(rt, media, caller, events)
+    return {"ok": True}
+
+
 async def bring_back(
     rt: Runtime, media: MediaBackend | None, caller: Caller, member_id: str
 ) -> dict[str, Any]:
     """A lead or co brings someone (a peer, or themselves) back to the main room."""
-    require(caller.role, Action.OPEN_BREAKOUT)
-    await _running(rt, caller.session_id)
-    now_ms = rt.clock.now_ms()
-    _, events = await _change(
-        rt, caller.session_id, lambda b: return_to_main(b, caller.person_id, member_id, now_ms)
+    return await _staff_change(
+        rt, media, caller, lambda b, now_ms: return_to_main(b, caller.person_id, member_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events)
-    return {"ok": True}
 
 
 async def step_into(
     rt: Runtime, media: MediaBackend | None, caller: Caller, room_id: str
 ) -> dict[str, Any]:
     """A lead or co joins an open breakout."""
-    require(caller.role, Action.OPEN_BREAKOUT)
-    await _running(rt, caller.session_id)
-    now_ms = rt.clock.now_ms()
-    _, events = await _change(
-        rt, caller.session_id, lambda b: step_in(b, caller.person_id, room_id, now_ms)
+    return await _staff_change(
+        rt, media, caller, lambda b, now_ms: step_in(b, caller.person_id, room_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events)
-    return {"ok": True}
 
 
 async def close(
     rt: Runtime, media: MediaBackend | None, caller: Caller, room_id: str
 ) -> dict[str, Any]:
     """A lead or co closes a breakout: everyone in it goes back to the main room."""
-    require(caller.role, Action.OPEN_BREAKOUT)
-    await _running(rt, caller.session_id)
-    now_ms = rt.clock.now_ms()
-    _, events = await _change(
-        rt, caller.session_id, lambda b: close_breakout(b, caller.person_id, room_id, now_ms)
+    return await _staff_change(
+        rt, media, caller, lambda b, now_ms: close_breakout(b, caller.person_id, room_id, now_ms)
     )
-    await _carry_out(rt, media, caller, events)
-    return {"ok": True}
 
 
 async def ask_to_return(rt: Runtime, caller: Caller) -> dict[str, Any]:
