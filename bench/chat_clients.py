@@ -93,8 +93,9 @@ async def join_bare_room(url: str, room: dict[str, Any], stats: Stats) -> list[M
     return members
 
 
-async def send_loop(member: Member, sender: int, stop_at: float, plan: dict[str, Any],
-                    stats: Stats) -> None:
+async def send_loop(
+    member: Member, sender: int, stop_at: float, plan: dict[str, Any], stats: Stats
+) -> None:
     seq = 0
     while time.perf_counter() < stop_at and seq < plan["max_messages"]:
         answer = await member.call("chat:send", {"text": message(sender, seq)})

@@ -171,8 +171,14 @@ async def play(
     lead.admit_names.update(tracks)
     for i, (name, track) in enumerate(tracks.items()):
         peers[name] = SimPeer(
-            first.invite_url, name, track.path, session_id=first.session_id,
-            audio_only=not opts.video, badge=i + 1, gate=gate, emit=lambda _line: None,
+            first.invite_url,
+            name,
+            track.path,
+            session_id=first.session_id,
+            audio_only=not opts.video,
+            badge=i + 1,
+            gate=gate,
+            emit=lambda _line: None,
         )
     await asyncio.gather(*(p.join(admit_timeout_s=30) for p in peers.values()))
     await lead.call("session:go_live", {"solo_reason": "speaking benchmark"})
@@ -181,7 +187,9 @@ async def play(
     def flowing() -> bool:
         return all(
             p.media is not None and p.media.received("audio", ids[o]) > 10
-            for n, p in peers.items() for o in peers if o != n
+            for n, p in peers.items()
+            for o in peers
+            if o != n
         )
 
     deadline = time.monotonic() + 30
@@ -223,10 +231,13 @@ async def play(
             continue  # a second start for one utterance: counted below, not timed twice
         seen.add((m.member_id, m.onset_ms))
         decided_ms = decided[(m.member_id, m.at_ms)]
-        pairs.append((
-            float(m.latency_ms), float(baseline[(m.member_id, m.onset_ms)]),
-            float(decided_ms - m.onset_ms),
-        ))
+        pairs.append(
+            (
+                float(m.latency_ms),
+                float(baseline[(m.member_id, m.onset_ms)]),
+                float(decided_ms - m.onset_ms),
+            )
+        )
     return pairs, lag_ms, len(starts), loss_up
 
 
@@ -234,8 +245,9 @@ async def main(opts: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="speaking-bench-") as tmp:
         names = [f"Voice {i + 1}" for i in range(opts.peers)]
         tracks = {
-            name: build_track(Path(tmp) / f"voice{i + 1}.wav", script(i, opts.peers, opts.seconds),
-                              opts.seconds)
+            name: build_track(
+                Path(tmp) / f"voice{i + 1}.wav", script(i, opts.peers, opts.seconds), opts.seconds
+            )
             for i, name in enumerate(names)
         }
         for name, track in tracks.items():
@@ -269,8 +281,10 @@ async def main(opts: argparse.Namespace) -> int:
         f"{TARGET_MS} ms): {'met' if met else 'NOT met'} (max {max(e2e):.0f} ms)"
     )
     if starts > len(pairs):  # the dashboard shows an extra turn: worth knowing, still timed
-        print(f"  note: {starts} start notices for {utterances} utterances (a turn split in two "
-              "or a false start)")
+        print(
+            f"  note: {starts} start notices for {utterances} utterances (a turn split in two "
+            "or a false start)"
+        )
     if len(pairs) < utterances:  # never reached the facilitator: broken, not slow
         print(f"  error: {utterances - len(pairs)} of {utterances} utterances got no start notice")
         return 1

@@ -75,13 +75,43 @@ MemberId = str
 NudgeReason = Literal["round_time", "long_turn", "large_share"]
 
 __all__ = [
-    "DEFAULT_PER_PERSON_MS", "BalancingPolicy", "BalancingState", "Hand", "HandEvent",
-    "HandLowered", "HandQueue", "HandQueueChanged", "HandRaised", "HandTaken",
-    "PeerQuietFlagged", "Round", "RoundEnded", "RoundEvent", "RoundReordered", "RoundStarted",
-    "RoundStatus", "RoundTimeUp", "SpeakerNudged", "SpeakerSkipped", "SpeakerUp",
-    "TalkDominanceFlagged", "TurnPassed", "add_to_round", "end_round", "evaluate",
-    "lower_hand", "move_hand", "next_speaker", "order_hands", "pass_turn", "raise_hand",
-    "reorder_round", "round_status", "skip_speaker", "start_round", "take_next_hand",
+    "DEFAULT_PER_PERSON_MS",
+    "BalancingPolicy",
+    "BalancingState",
+    "Hand",
+    "HandEvent",
+    "HandLowered",
+    "HandQueue",
+    "HandQueueChanged",
+    "HandRaised",
+    "HandTaken",
+    "PeerQuietFlagged",
+    "Round",
+    "RoundEnded",
+    "RoundEvent",
+    "RoundReordered",
+    "RoundStarted",
+    "RoundStatus",
+    "RoundTimeUp",
+    "SpeakerNudged",
+    "SpeakerSkipped",
+    "SpeakerUp",
+    "TalkDominanceFlagged",
+    "TurnPassed",
+    "add_to_round",
+    "end_round",
+    "evaluate",
+    "lower_hand",
+    "move_hand",
+    "next_speaker",
+    "order_hands",
+    "pass_turn",
+    "raise_hand",
+    "reorder_round",
+    "round_status",
+    "skip_speaker",
+    "start_round",
+    "take_next_hand",
 ]
 
 
@@ -158,8 +188,7 @@ class BalancingState:
             "quiet_flagged": sorted(self.quiet_flagged),
             "dominance_flagged": sorted(self.dominance_flagged),
             "round_time_reported": (
-                None if reported is None
-                else {"member": reported[0], "started_at_ms": reported[1]}
+                None if reported is None else {"member": reported[0], "started_at_ms": reported[1]}
             ),
         }
 
@@ -227,7 +256,10 @@ def _round_time(
 
 
 def _nudge_reason(
-    m: MemberTalkTime, snapshot: RoomTalkTime, policy: BalancingPolicy, state: BalancingState,
+    m: MemberTalkTime,
+    snapshot: RoomTalkTime,
+    policy: BalancingPolicy,
+    state: BalancingState,
     now_ms: int,
 ) -> NudgeReason | None:
     over = _round_over(state, now_ms)
@@ -245,7 +277,10 @@ def _nudge_reason(
 
 
 def _nudges(
-    snapshot: RoomTalkTime, policy: BalancingPolicy, state: BalancingState, now_ms: int,
+    snapshot: RoomTalkTime,
+    policy: BalancingPolicy,
+    state: BalancingState,
+    now_ms: int,
     events: list[BalancingEvent | HandEvent],
 ) -> BalancingState:
     last = dict(state.last_nudged_at_ms)
@@ -262,7 +297,10 @@ def _nudges(
 
 
 def _quiet_alerts(
-    snapshot: RoomTalkTime, policy: BalancingPolicy, state: BalancingState, now_ms: int,
+    snapshot: RoomTalkTime,
+    policy: BalancingPolicy,
+    state: BalancingState,
+    now_ms: int,
     events: list[BalancingEvent | HandEvent],
 ) -> BalancingState:
     flagged = set(state.quiet_flagged)
@@ -278,7 +316,10 @@ def _quiet_alerts(
 
 
 def _dominance_alerts(
-    snapshot: RoomTalkTime, policy: BalancingPolicy, state: BalancingState, now_ms: int,
+    snapshot: RoomTalkTime,
+    policy: BalancingPolicy,
+    state: BalancingState,
+    now_ms: int,
     events: list[BalancingEvent | HandEvent],
 ) -> BalancingState:
     flagged = set(state.dominance_flagged)

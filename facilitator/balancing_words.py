@@ -12,8 +12,7 @@ CUES: dict[str, str] = {
         "but when you're ready, we'll move on to the next person."
     ),
     "long_turn": (
-        "You've been speaking for a while — maybe check if someone else "
-        "would like to come in."
+        "You've been speaking for a while — maybe check if someone else would like to come in."
     ),
     "large_share": (
         "Thank you for sharing so much today. When you're ready, it might be good "
@@ -33,8 +32,9 @@ def minutes(ms: int) -> str:
     return f"{whole} minute" + ("" if whole == 1 else "s")
 
 
-def alert_message(kind: str, name: str, *, silent_for_ms: int = 0, share: float = 0.0,
-                  reason: str = "") -> str:
+def alert_message(
+    kind: str, name: str, *, silent_for_ms: int = 0, share: float = 0.0, reason: str = ""
+) -> str:
     """The facilitators' line for an alert about ``name``."""
     if kind == "quiet":
         return f"{name} has not spoken for {minutes(silent_for_ms)}."
@@ -43,7 +43,10 @@ def alert_message(kind: str, name: str, *, silent_for_ms: int = 0, share: float 
     if kind == "round_time_up":
         return f"{name} has passed their time in the round."
     if kind == "cue_sent":
-        why = {"round_time": "round time", "long_turn": "a long turn",
-               "large_share": "a large share of the talk"}.get(reason, reason)
+        why = {
+            "round_time": "round time",
+            "long_turn": "a long turn",
+            "large_share": "a large share of the talk",
+        }.get(reason, reason)
         return f"A gentle cue was shown privately to {name} ({why})."
     return f"{name}: {kind}"

@@ -119,8 +119,14 @@ class MainRoomAttended:
 
 
 BreakoutEvent = (
-    BreakoutOpened | MemberMoved | BreakoutNoticePosted | FacilitatorSteppedIn
-    | ReturnRequested | BreakoutClosed | MainRoomUnattended | MainRoomAttended
+    BreakoutOpened
+    | MemberMoved
+    | BreakoutNoticePosted
+    | FacilitatorSteppedIn
+    | ReturnRequested
+    | BreakoutClosed
+    | MainRoomUnattended
+    | MainRoomAttended
 )
 Result = tuple["BreakoutBoard", tuple[BreakoutEvent, ...]]
 
@@ -321,9 +327,7 @@ def request_return(board: BreakoutBoard, member: MemberId, now_ms: int) -> Resul
     return replace(board, breakouts=breakouts), (ReturnRequested(member, room, now_ms),)
 
 
-def return_to_main(
-    board: BreakoutBoard, actor: MemberId, member: MemberId, now_ms: int
-) -> Result:
+def return_to_main(board: BreakoutBoard, actor: MemberId, member: MemberId, now_ms: int) -> Result:
     """A facilitator brings a member (or themselves) back; an emptied breakout closes."""
     _may_run(board, actor)
     room = board.room_of(member)

@@ -182,6 +182,8 @@ class HeldMessageAnswered(Event):
     decision: str
     delivered: str | None
     message: str
+
+
 # --- talk time, balancing tools and presence checks (docs/protocol.md) ----------------------
 
 
@@ -348,31 +350,75 @@ from facilitator.talk_time import (  # noqa: E402
     TurnStarted,
 )
 
-DomainEvent = (
-    TalkEvent | RoundEvent | HandEvent | BalancingEvent | BreakoutEvent | LeadershipEvent
-)
+DomainEvent = TalkEvent | RoundEvent | HandEvent | BalancingEvent | BreakoutEvent | LeadershipEvent
 """Any event a rule module returns; each class says who may see it in its ``audience``."""
 
 __all__ = [
     # session events defined here
-    "BackchannelMessagePosted", "ChatMessagePosted", "Event", "LobbyChanged", "MemberAdmitted",
-    "MemberDeclined", "MemberRemoved", "ParticipantsChanged", "SessionStateChanged",
-    "HeldMessageAnswered", "HeldMessageResolved", "MessageHeld", "TriggerAlerted",
+    "BackchannelMessagePosted",
+    "ChatMessagePosted",
+    "Event",
+    "LobbyChanged",
+    "MemberAdmitted",
+    "MemberDeclined",
+    "MemberRemoved",
+    "ParticipantsChanged",
+    "SessionStateChanged",
+    "HeldMessageAnswered",
+    "HeldMessageResolved",
+    "MessageHeld",
+    "TriggerAlerted",
     "TriggerReminded",
-    "BalanceAlertRaised", "BalanceCueSent", "HandsUpdated", "OwnTalkTimeUpdated",
-    "PresenceCheckAnswered", "PresenceCheckAsked", "RoundUpdated", "TalkTimeUpdated",
+    "BalanceAlertRaised",
+    "BalanceCueSent",
+    "HandsUpdated",
+    "OwnTalkTimeUpdated",
+    "PresenceCheckAnswered",
+    "PresenceCheckAsked",
+    "RoundUpdated",
+    "TalkTimeUpdated",
     # rule-module events
     "DomainEvent",
-    "TalkEvent", "SpeakerInterrupted", "TurnEnded", "TurnStarted",
-    "RoundEvent", "RoundEnded", "RoundReordered", "RoundStarted", "SpeakerSkipped", "SpeakerUp",
+    "TalkEvent",
+    "SpeakerInterrupted",
+    "TurnEnded",
+    "TurnStarted",
+    "RoundEvent",
+    "RoundEnded",
+    "RoundReordered",
+    "RoundStarted",
+    "SpeakerSkipped",
+    "SpeakerUp",
     "TurnPassed",
-    "HandEvent", "HandLowered", "HandQueueChanged", "HandRaised", "HandTaken",
-    "BalancingEvent", "PeerQuietFlagged", "RoundTimeUp", "SpeakerNudged",
+    "HandEvent",
+    "HandLowered",
+    "HandQueueChanged",
+    "HandRaised",
+    "HandTaken",
+    "BalancingEvent",
+    "PeerQuietFlagged",
+    "RoundTimeUp",
+    "SpeakerNudged",
     "TalkDominanceFlagged",
-    "BreakoutEvent", "BreakoutClosed", "BreakoutNoticePosted", "BreakoutOpened",
-    "FacilitatorSteppedIn", "MainRoomAttended", "MainRoomUnattended", "MemberMoved",
+    "BreakoutEvent",
+    "BreakoutClosed",
+    "BreakoutNoticePosted",
+    "BreakoutOpened",
+    "FacilitatorSteppedIn",
+    "MainRoomAttended",
+    "MainRoomUnattended",
+    "MemberMoved",
     "ReturnRequested",
-    "LeadershipEvent", "LeadChanged", "SessionPaused", "SessionResumed", "StandbyAppeared",
-    "SafetyEvent", "BreachRecorded", "BreachReminded", "FollowUpPrompted", "IncidentRecorded",
-    "SupportAcknowledged", "SupportRequested",
+    "LeadershipEvent",
+    "LeadChanged",
+    "SessionPaused",
+    "SessionResumed",
+    "StandbyAppeared",
+    "SafetyEvent",
+    "BreachRecorded",
+    "BreachReminded",
+    "FollowUpPrompted",
+    "IncidentRecorded",
+    "SupportAcknowledged",
+    "SupportRequested",
 ]

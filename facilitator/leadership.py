@@ -221,9 +221,7 @@ def hand_over(state: Leadership, actor: MemberId, to: MemberId, now_ms: int) -> 
     events: list[LeadershipEvent] = []
     if target.role is Role.STANDBY:
         events.append(StandbyAppeared(to, now_ms))
-    after = state._with(
-        replace(state._seat(actor), role=Role.CO), replace(target, role=Role.LEAD)
-    )
+    after = state._with(replace(state._seat(actor), role=Role.CO), replace(target, role=Role.LEAD))
     events.append(LeadChanged(to, actor, "handover", now_ms))
     return after, tuple(events)
 
@@ -254,9 +252,7 @@ def _successor(state: Leadership) -> Seat | None:
     return candidates[0] if candidates else None
 
 
-def _ensure_lead(
-    state: Leadership, member: MemberId, now_ms: int, reason: ChangeReason
-) -> Result:
+def _ensure_lead(state: Leadership, member: MemberId, now_ms: int, reason: ChangeReason) -> Result:
     seat = state.seats[member]
     if seat.role is Role.LEAD:
         return state, (LeadChanged(member, None, reason, now_ms),)

@@ -192,9 +192,7 @@ def pass_turn(rnd: Round, member: MemberId, now_ms: int) -> tuple[Round, tuple[R
     return replace(passed, waiting=tuple(m for m in rnd.waiting if m != member)), (event,)
 
 
-def skip_speaker(
-    rnd: Round, member: MemberId, now_ms: int
-) -> tuple[Round, tuple[RoundEvent, ...]]:
+def skip_speaker(rnd: Round, member: MemberId, now_ms: int) -> tuple[Round, tuple[RoundEvent, ...]]:
     """Come back to a member later: they move to the end of the order without an outcome."""
     _open(rnd)
     event = SpeakerSkipped(member, now_ms)
@@ -217,9 +215,7 @@ def reorder_round(
     return replace(rnd, waiting=order), (RoundReordered(order, now_ms),)
 
 
-def add_to_round(
-    rnd: Round, member: MemberId, now_ms: int
-) -> tuple[Round, tuple[RoundEvent, ...]]:
+def add_to_round(rnd: Round, member: MemberId, now_ms: int) -> tuple[Round, tuple[RoundEvent, ...]]:
     """Someone who arrives late joins the end of the order."""
     _open(rnd)
     if member == rnd.current or member in rnd.waiting:

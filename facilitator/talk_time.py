@@ -365,9 +365,10 @@ class TalkLedger:
         """The dashboard view of one room at ``now_ms`` (settles time without keeping it)."""
         ledger, _ = self.tick(now_ms)
         members = []
-        for member in sorted({m for r, m in ledger.tallies if r == room} | {
-            p.member for p in ledger.participants.values() if p.room == room and p.present
-        }):
+        for member in sorted(
+            {m for r, m in ledger.tallies if r == room}
+            | {p.member for p in ledger.participants.values() if p.room == room and p.present}
+        ):
             who = ledger.participants[member]
             tally = ledger.tallies.get((room, member), Tally())
             open_ms = 0
@@ -395,11 +396,13 @@ class TalkLedger:
                     not_yet_spoken=tally.turns == 0 and not open_ms,
                     share=0.0,
                     interruptions_made=sum(
-                        n for (r, a, _), n in ledger.interruptions.items()
+                        n
+                        for (r, a, _), n in ledger.interruptions.items()
                         if r == room and a == member
                     ),
                     times_interrupted=sum(
-                        n for (r, _, b), n in ledger.interruptions.items()
+                        n
+                        for (r, _, b), n in ledger.interruptions.items()
                         if r == room and b == member
                     ),
                 )

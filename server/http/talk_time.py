@@ -51,10 +51,15 @@ async def talk_time(request: web.Request) -> web.Response:
         room["round"] = balancing.round_json(state.round) if state else None
         room["hands"] = balancing.queue_json(state, people) if state else []
     policy = await balancing.policy_of(rt, session.id)
-    return web.json_response({
-        "ok": True, **report, "state": session.state, "names": people,
-        "balancing": settings_of_policy(policy),
-    })
+    return web.json_response(
+        {
+            "ok": True,
+            **report,
+            "state": session.state,
+            "names": people,
+            "balancing": settings_of_policy(policy),
+        }
+    )
 
 
 async def _summary(request: web.Request) -> dict:  # type: ignore[type-arg]
@@ -78,7 +83,9 @@ async def summary_csv(request: web.Request) -> web.Response:
     doc = await _summary(request)
     name = f"talk-time-{doc['session_id']}.csv"
     return web.Response(
-        text=render_csv(doc), content_type="text/csv", charset="utf-8",
+        text=render_csv(doc),
+        content_type="text/csv",
+        charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

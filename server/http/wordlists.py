@@ -252,7 +252,10 @@ async def import_yaml(request: web.Request) -> web.Response:
     except LexiconError as exc:
         raise invalid_lists(exc) from exc
     saved = await lists.save(
-        GLOBAL, lexicon_to_dict(lexicon), who.user.id, f"Imported {category}.yaml",
+        GLOBAL,
+        lexicon_to_dict(lexicon),
+        who.user.id,
+        f"Imported {category}.yaml",
         action="trigger_lists.import",
     )
     return ok(scope=GLOBAL, version=saved.number)

@@ -58,7 +58,10 @@ class Roster:
             people = dict(value or {})
             sids = [s for s in people.get(person_id, {}).get("sids", []) if s != sid]
             people[person_id] = {
-                "id": person_id, "name": name, "role": role, "room_id": room_id,
+                "id": person_id,
+                "name": name,
+                "role": role,
+                "room_id": room_id,
                 "sids": [*sids, sid],
             }
             return people
@@ -91,7 +94,11 @@ class Roster:
             people = dict(value or {})
             sids = people.get(person_id, {}).get("sids", [])
             people[person_id] = {
-                "id": person_id, "name": name, "role": role, "room_id": room_id, "sids": sids,
+                "id": person_id,
+                "name": name,
+                "role": role,
+                "room_id": room_id,
+                "sids": sids,
             }
             return people
 
@@ -135,7 +142,9 @@ class Roster:
             waiting = dict(value or {})
             if member_id not in waiting:
                 waiting[member_id] = {
-                    "member_id": member_id, "pseudonym": pseudonym, "since_ms": since_ms,
+                    "member_id": member_id,
+                    "pseudonym": pseudonym,
+                    "since_ms": since_ms,
                 }
             return waiting
 

@@ -46,24 +46,35 @@ class HandMove(p.Payload):
 def _events() -> dict[str, tuple[type[p.Payload], Action | None, object]]:
     b = balancing
     return {
-        "round:start": (RoundStart, Action.RUN_ROUNDS, lambda rt, c, x: b.start(
-            rt, c, x.kind, x.order, x.per_person_s, x.title)),
+        "round:start": (
+            RoundStart,
+            Action.RUN_ROUNDS,
+            lambda rt, c, x: b.start(rt, c, x.kind, x.order, x.per_person_s, x.title),
+        ),
         "round:next": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.next_turn(rt, c)),
         # a peer may pass their own turn: checked in the service
         "round:pass": (OptionalMember, None, lambda rt, c, x: b.pass_round(rt, c, x.member_id)),
-        "round:skip": (p.MemberRef, Action.RUN_ROUNDS, lambda rt, c, x: b.skip(
-            rt, c, x.member_id)),
-        "round:reorder": (RoundOrder, Action.RUN_ROUNDS, lambda rt, c, x: b.reorder(
-            rt, c, x.order)),
+        "round:skip": (p.MemberRef, Action.RUN_ROUNDS, lambda rt, c, x: b.skip(rt, c, x.member_id)),
+        "round:reorder": (
+            RoundOrder,
+            Action.RUN_ROUNDS,
+            lambda rt, c, x: b.reorder(rt, c, x.order),
+        ),
         "round:end": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.end(rt, c)),
         "hand:raise": (p.Empty, Action.RAISE_HAND, lambda rt, c, _: b.raise_own_hand(rt, c)),
         # a peer lowers their own hand, a facilitator anyone's: checked in the service
         "hand:lower": (OptionalMember, None, lambda rt, c, x: b.lower(rt, c, x.member_id)),
         "hand:take": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.take(rt, c)),
-        "hand:move": (HandMove, Action.RUN_ROUNDS, lambda rt, c, x: b.move(
-            rt, c, x.member_id, x.to_index)),
-        "presence:check": (p.MemberRef, Action.CHECK_PRESENCE, lambda rt, c, x: (
-            b.check_presence(rt, c, x.member_id))),
+        "hand:move": (
+            HandMove,
+            Action.RUN_ROUNDS,
+            lambda rt, c, x: b.move(rt, c, x.member_id, x.to_index),
+        ),
+        "presence:check": (
+            p.MemberRef,
+            Action.CHECK_PRESENCE,
+            lambda rt, c, x: b.check_presence(rt, c, x.member_id),
+        ),
         # only the peer asked can answer: checked in the service
         "presence:here": (p.Empty, None, lambda rt, c, _: b.answer_presence(rt, c)),
     }

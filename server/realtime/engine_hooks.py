@@ -46,8 +46,9 @@ def disable_websocket_compression(sio: socketio.AsyncServer) -> None:
 def track_ack_requests(sio: socketio.AsyncServer) -> None:
     dispatch = sio._handle_event_internal
 
-    async def handle_event(server: Any, sid: str, eio_sid: str, data: Any, namespace: str,
-                           id: int | None) -> None:
+    async def handle_event(
+        server: Any, sid: str, eio_sid: str, data: Any, namespace: str, id: int | None
+    ) -> None:
         ack_requested.set(id is not None)
         await dispatch(server, sid, eio_sid, data, namespace, id)
 

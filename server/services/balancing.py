@@ -125,8 +125,12 @@ def round_json(rnd: Round | None) -> dict[str, Any] | None:
 
 def queue_json(state: BalancingState, people: dict[str, str]) -> list[dict[str, Any]]:
     return [
-        {"member_id": h.member, "name": people.get(h.member, ""), "raised_at_ms": h.raised_at_ms,
-         "pinned": h.pinned}
+        {
+            "member_id": h.member,
+            "name": people.get(h.member, ""),
+            "raised_at_ms": h.raised_at_ms,
+            "pinned": h.pinned,
+        }
         for h in state.hands.hands
     ]
 
@@ -135,8 +139,12 @@ async def announce_round(
     rt: Runtime, session_id: str, room_id: str, state: BalancingState, change: str
 ) -> dict[str, Any]:
     event = RoundUpdated(
-        session_id=session_id, room_id=room_id, change=change, round=round_json(state.round),
-        names=await names(rt, session_id), at_ms=rt.clock.now_ms(),
+        session_id=session_id,
+        room_id=room_id,
+        change=change,
+        round=round_json(state.round),
+        names=await names(rt, session_id),
+        at_ms=rt.clock.now_ms(),
     )
     await rt.broadcaster.emit(event, to=broadcast.room(session_id, room_id))
     return event.to_payload()
@@ -146,8 +154,10 @@ async def announce_hands(
     rt: Runtime, session_id: str, room_id: str, state: BalancingState, taken: str | None = None
 ) -> dict[str, Any]:
     event = HandsUpdated(
-        session_id=session_id, room_id=room_id,
-        queue=tuple(queue_json(state, await names(rt, session_id))), taken=taken,
+        session_id=session_id,
+        room_id=room_id,
+        queue=tuple(queue_json(state, await names(rt, session_id))),
+        taken=taken,
         at_ms=rt.clock.now_ms(),
     )
     await rt.broadcaster.emit(event, to=broadcast.room(session_id, room_id))
@@ -178,8 +188,11 @@ async def record_round_end(
     if ended is None:
         return
     entry = {
-        "room_id": room_id, "kind": rnd.kind, "title": rnd.title,
-        "per_person_ms": rnd.per_person_ms, "started_at_ms": rnd.started_at_ms,
+        "room_id": room_id,
+        "kind": rnd.kind,
+        "title": rnd.title,
+        "per_person_ms": rnd.per_person_ms,
+        "started_at_ms": rnd.started_at_ms,
         "ended_at_ms": ended.at_ms,
         "outcomes": [{"member_id": m, "outcome": o} for m, o in ended.outcomes],
     }
@@ -190,8 +203,10 @@ async def record_round_end(
 
 
 async def _round_step(
-    rt: Runtime, caller: Caller, change: str, step: Callable[[Round, int], tuple[Round, tuple[
-        RoundEvent, ...]]],
+    rt: Runtime,
+    caller: Caller,
+    change: str,
+    step: Callable[[Round, int], tuple[Round, tuple[RoundEvent, ...]]],
 ) -> dict[str, Any]:
     room_id = await room_of(rt, caller)
     now_ms = rt.clock.now_ms()
@@ -213,8 +228,12 @@ async def _round_step(
 
 
 async def start(
-    rt: Runtime, caller: Caller, kind: RoundKind, order: list[str] | None,
-    per_person_s: int | None, title: str,
+    rt: Runtime,
+    caller: Caller,
+    kind: RoundKind,
+    order: list[str] | None,
+    per_person_s: int | None,
+    title: str,
 ) -> dict[str, Any]:
     """Open a round in the caller's room. Without an order, the peers in the room take part in
     the order they are listed; every person named must be in the room."""
@@ -228,7 +247,8 @@ async def start(
     if strangers:
         raise DomainError("not_in_room", "Everyone in a round must be in this room.")
     per_person_ms = (
-        per_person_s * 1000 if per_person_s is not None
+        per_person_s * 1000
+        if per_person_s is not None
         else (await policy_of(rt, caller.session_id)).round_turn_ms
     )
     now_ms = rt.clock.now_ms()
@@ -291,7 +311,8 @@ async def end(rt: Runtime, caller: Caller) -> dict[str, Any]:
 
 
 async def _hands_step(
-    rt: Runtime, caller: Caller,
+    rt: Runtime,
+    caller: Caller,
     step: Callable[[BalancingState, int, dict[str, int]], tuple[BalancingState, tuple[Any, ...]]],
 ) -> dict[str, Any]:
     room_id = await room_of(rt, caller)
@@ -308,9 +329,9 @@ async def _hands_step(
 def _with_hands(
     change: Callable[[BalancingState, int, dict[str, int]], tuple[Any, tuple[HandEvent, ...]]],
 ) -> Callable[[BalancingState, int, dict[str, int]], tuple[BalancingState, tuple[Any, ...]]]:
-    def step(state: BalancingState, now_ms: int, talk: dict[str, int]) -> tuple[
-        BalancingState, tuple[Any, ...]
-    ]:
+    def step(
+        state: BalancingState, now_ms: int, talk: dict[str, int]
+    ) -> tuple[BalancingState, tuple[Any, ...]]:
         queue, events = change(state, now_ms, talk)
         return replace(state, hands=queue), events
 
@@ -319,9 +340,11 @@ def _with_hands(
 
 async def raise_own_hand(rt: Runtime, caller: Caller) -> dict[str, Any]:
     require(caller.role, Action.RAISE_HAND)
-    return await _hands_step(rt, caller, _with_hands(
-        lambda s, now_ms, talk: raise_hand(s.hands, caller.person_id, now_ms, talk)
-    ))
+    return await _hands_step(
+        rt,
+        caller,
+        _with_hands(lambda s, now_ms, talk: raise_hand(s.hands, caller.person_id, now_ms, talk)),
+    )
 
 
 async def lower(rt: Runtime, caller: Caller, member_id: str | None) -> dict[str, Any]:
@@ -335,18 +358,18 @@ async def lower(rt: Runtime, caller: Caller, member_id: str | None) -> dict[str,
         raise DomainError("forbidden", "You can lower only your own hand.")
     else:
         who = caller.person_id
-    return await _hands_step(rt, caller, _with_hands(
-        lambda s, now_ms, _talk: lower_hand(s.hands, who, now_ms)
-    ))
+    return await _hands_step(
+        rt, caller, _with_hands(lambda s, now_ms, _talk: lower_hand(s.hands, who, now_ms))
+    )
 
 
 async def take(rt: Runtime, caller: Caller) -> dict[str, Any]:
     """Invite the first hand in the queue to speak."""
     require(caller.role, Action.RUN_ROUNDS)
 
-    def step(state: BalancingState, now_ms: int, _talk: dict[str, int]) -> tuple[
-        BalancingState, tuple[Any, ...]
-    ]:
+    def step(
+        state: BalancingState, now_ms: int, _talk: dict[str, int]
+    ) -> tuple[BalancingState, tuple[Any, ...]]:
         queue, member, events = take_next_hand(state.hands, now_ms)
         if member is None:
             raise DomainError("no_hands", "No hand is raised.")
@@ -357,9 +380,11 @@ async def take(rt: Runtime, caller: Caller) -> dict[str, Any]:
 
 async def move(rt: Runtime, caller: Caller, member_id: str, to_index: int) -> dict[str, Any]:
     require(caller.role, Action.RUN_ROUNDS)
-    return await _hands_step(rt, caller, _with_hands(
-        lambda s, now_ms, talk: move_hand(s.hands, member_id, to_index, now_ms, talk)
-    ))
+    return await _hands_step(
+        rt,
+        caller,
+        _with_hands(lambda s, now_ms, talk: move_hand(s.hands, member_id, to_index, now_ms, talk)),
+    )
 
 
 # --- "are you still there?" ---------------------------------------------------------------------
@@ -375,8 +400,11 @@ async def check_presence(rt: Runtime, caller: Caller, member_id: str) -> dict[st
         raise DomainError("not_connected", "They are not connected right now.")
     now_ms = rt.clock.now_ms()
     check = {
-        "check_id": secrets.token_hex(8), "member_id": member_id, "asked_by": caller.person_id,
-        "asked_at_ms": now_ms, "answered_at_ms": None,
+        "check_id": secrets.token_hex(8),
+        "member_id": member_id,
+        "asked_by": caller.person_id,
+        "asked_at_ms": now_ms,
+        "answered_at_ms": None,
     }
 
     def change(raw: dict[str, Any] | None) -> dict[str, Any]:
@@ -413,8 +441,12 @@ async def answer_presence(rt: Runtime, caller: Caller) -> dict[str, Any]:
     check = answered[0]
     await rt.broadcaster.emit(
         PresenceCheckAnswered(
-            caller.session_id, check["check_id"], caller.person_id, caller.name,
-            check["asked_at_ms"], now_ms,
+            caller.session_id,
+            check["check_id"],
+            caller.person_id,
+            caller.name,
+            check["asked_at_ms"],
+            now_ms,
         ),
         to=broadcast.staff(caller.session_id),
     )
@@ -423,5 +455,3 @@ async def answer_presence(rt: Runtime, caller: Caller) -> dict[str, Any]:
 
 async def presence_checks(rt: Runtime, session_id: str) -> dict[str, Any]:
     return await rt.live.get_json(session_id, PRESENCE_CHECKS) or {}
-
-

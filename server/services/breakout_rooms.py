@@ -223,7 +223,10 @@ async def status(rt: Runtime, session_id: str) -> list[dict[str, Any]]:
             "notice": s.notice,
             "members": [
                 {
-                    "id": member, "name": name(member), "role": role.value, "since_ms": since,
+                    "id": member,
+                    "name": name(member),
+                    "role": role.value,
+                    "since_ms": since,
                     "connected": member in people and people[member].connected,
                 }
                 for member, role, since in s.members
@@ -264,8 +267,12 @@ async def check_main_attended(rt: Runtime, session_id: str) -> None:
         return
     await rt.broadcaster.emit(
         FacilitatorsWarned(
-            session_id, "main_room_unattended", not attended, peers,
-            ATTENDED if attended else UNATTENDED, rt.clock.now_ms(),
+            session_id,
+            "main_room_unattended",
+            not attended,
+            peers,
+            ATTENDED if attended else UNATTENDED,
+            rt.clock.now_ms(),
         ),
         to=broadcast.staff(session_id),
     )

@@ -30,8 +30,11 @@ class Caller:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "session_id": self.session_id, "person_id": self.person_id, "name": self.name,
-            "role": self.role.value, "sid": self.sid,
+            "session_id": self.session_id,
+            "person_id": self.person_id,
+            "name": self.name,
+            "role": self.role.value,
+            "sid": self.sid,
         }
 
     @classmethod

@@ -194,7 +194,10 @@ async def _announce(rt: Runtime, session_id: str, change: Change, names: dict[st
         presence = await rt.roster.get(session_id, member)
         if presence is not None and presence.room_id is not None:
             await rt.roster.place(
-                session_id, person_id=member, name=presence.name, role=now.role.value,
+                session_id,
+                person_id=member,
+                name=presence.name,
+                role=now.role.value,
                 room_id=presence.room_id,
             )
             rooms.add(presence.room_id)
@@ -207,7 +210,11 @@ async def _announce(rt: Runtime, session_id: str, change: Change, names: dict[st
                 names[event.lead] = presence.name if presence else ""
             await rt.broadcaster.emit(
                 LeadChangeAnnounced(
-                    session_id, event.lead, names[event.lead], event.previous, event.reason,
+                    session_id,
+                    event.lead,
+                    names[event.lead],
+                    event.previous,
+                    event.reason,
                     event.at_ms,
                 ),
                 to=everyone,
@@ -227,7 +234,9 @@ async def _announce(rt: Runtime, session_id: str, change: Change, names: dict[st
             )
     await rt.broadcaster.emit(
         FacilitatorsUpdated(
-            session_id, after.lead, after.paused,
+            session_id,
+            after.lead,
+            after.paused,
             tuple(await _seats(rt, session_id, after, names)),
         ),
         to=broadcast.staff(session_id),

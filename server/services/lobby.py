@@ -73,7 +73,9 @@ async def enter_lobby(rt: Runtime, caller: Caller) -> dict[str, Any]:
         await support.check_contact_for_lobby(db, group, caller.person_id)
         attendance.status = AttendanceStatus.WAITING.value
     await rt.roster.wait(
-        caller.session_id, member_id=caller.person_id, pseudonym=caller.name,
+        caller.session_id,
+        member_id=caller.person_id,
+        pseudonym=caller.name,
         since_ms=rt.clock.now_ms(),
     )
     await announce_lobby(rt, caller.session_id)
@@ -97,7 +99,9 @@ async def admit(rt: Runtime, caller: Caller, member_id: str, message: str | None
         if attendance is None or attendance.status != AttendanceStatus.WAITING:
             raise DomainError("not_waiting", "That person is not waiting in the lobby.")
         admitted = await db.scalar(
-            select(func.count()).select_from(Attendance).where(
+            select(func.count())
+            .select_from(Attendance)
+            .where(
                 Attendance.session_id == session.id,
                 Attendance.status == AttendanceStatus.ADMITTED.value,
             )

@@ -35,16 +35,21 @@ async def media_state_changed(
         people = dict(raw or {})
         old = people.get(person_id)
         entry: dict[str, Any] = {
-            "camera_on": camera_on, "mic_on": mic_on, "connected_media": connected_media,
+            "camera_on": camera_on,
+            "mic_on": mic_on,
+            "connected_media": connected_media,
         }
         for part in ("camera_on", "mic_on", "connected_media"):
-            key = part.replace("_on", "") + "_since_ms" if part != "connected_media" else (
-                "media_since_ms"
+            key = (
+                part.replace("_on", "") + "_since_ms"
+                if part != "connected_media"
+                else ("media_since_ms")
             )
             same = old is not None and old[part] == entry[part]
             entry[key] = old[key] if same and old is not None else now_ms
-        entry["since_ms"] = max(entry["camera_since_ms"], entry["mic_since_ms"],
-                                entry["media_since_ms"])
+        entry["since_ms"] = max(
+            entry["camera_since_ms"], entry["mic_since_ms"], entry["media_since_ms"]
+        )
         people[person_id] = entry
         stored.clear()
         stored.append(entry)

@@ -119,8 +119,12 @@ async def join_media(
 
     await rt.live.update_json(caller.session_id, MEDIA_CONNECTIONS, own)
     await media_state_changed(
-        rt, caller.session_id, caller.person_id,
-        camera_on=not audio_only, mic_on=True, connected_media=True,
+        rt,
+        caller.session_id,
+        caller.person_id,
+        camera_on=not audio_only,
+        mic_on=True,
+        connected_media=True,
     )
     return {"ok": True, "answer_sdp": answer, "room_id": room_id}
 
@@ -132,8 +136,11 @@ async def set_media_state(
     is measured from the audio itself)."""
     connected = _backend(rt).room_of(media_participant(caller.session_id, caller.person_id))
     await media_state_changed(
-        rt, caller.session_id, caller.person_id,
-        camera_on=camera_on and connected is not None, mic_on=mic_on and connected is not None,
+        rt,
+        caller.session_id,
+        caller.person_id,
+        camera_on=camera_on and connected is not None,
+        mic_on=mic_on and connected is not None,
         connected_media=connected is not None,
     )
     return {"ok": True}

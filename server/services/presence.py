@@ -53,13 +53,19 @@ async def join_session(rt: Runtime, caller: Caller) -> dict[str, Any]:
         await rt.broadcaster.join(sid, broadcast.staff(session.id))
     if not ended:
         await rt.roster.connect(
-            session.id, person_id=caller.person_id, name=caller.name, role=caller.role.value,
-            room_id=room_id, sid=sid,
+            session.id,
+            person_id=caller.person_id,
+            name=caller.name,
+            role=caller.role.value,
+            room_id=room_id,
+            sid=sid,
         )
     answer: dict[str, Any] = {
         "ok": True,
         "me": {
-            "id": caller.person_id, "name": caller.name, "role": caller.role.value,
+            "id": caller.person_id,
+            "name": caller.name,
+            "role": caller.role.value,
             "status": status,
         },
         "session": session_json(session, group),

@@ -100,9 +100,7 @@ async def erase_member(db: AsyncSession, member_id: str, actor: str | None) -> N
                 attendance.decision_message, old_pseudonym
             )
     summaries = (
-        await db.scalars(
-            select(SessionSummary).where(SessionSummary.group_id == member.group_id)
-        )
+        await db.scalars(select(SessionSummary).where(SessionSummary.group_id == member.group_id))
     ).all()
     for summary in summaries:
         summary.data = erase_from_summary(summary.data, member_id)

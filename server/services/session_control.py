@@ -123,7 +123,8 @@ async def remove_member(
             )
         )
         if attendance is None or attendance.status not in (
-            AttendanceStatus.ADMITTED, AttendanceStatus.WAITING
+            AttendanceStatus.ADMITTED,
+            AttendanceStatus.WAITING,
         ):
             raise DomainError("not_found", "That person is not in this session.")
         attendance.status = AttendanceStatus.REMOVED.value

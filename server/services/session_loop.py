@@ -128,21 +128,27 @@ def _presence_rows(
     people: dict[str, Any], media: dict[str, Any], checks: dict[str, Any], now_ms: int
 ) -> tuple[dict[str, Any], ...]:
     rows = []
-    for pid, raw in sorted(people.items(), key=lambda kv: (kv[1]["role"] == "peer",
-                                                           kv[1]["name"].casefold())):
+    for pid, raw in sorted(
+        people.items(), key=lambda kv: (kv[1]["role"] == "peer", kv[1]["name"].casefold())
+    ):
         state = media.get(pid)
         connected = bool(raw["sids"])
         camera_off_for = (
             now_ms - state["camera_since_ms"] if state and not state["camera_on"] else None
         )
-        rows.append({
-            "id": pid, "name": raw["name"], "role": raw["role"], "room_id": raw.get("room_id"),
-            "connected": connected,
-            "media": state,
-            "connected_without_media": connected and not (state and state["connected_media"]),
-            "camera_off_for_ms": camera_off_for if connected else None,
-            "check": checks.get(pid),
-        })
+        rows.append(
+            {
+                "id": pid,
+                "name": raw["name"],
+                "role": raw["role"],
+                "room_id": raw.get("room_id"),
+                "connected": connected,
+                "media": state,
+                "connected_without_media": connected and not (state and state["connected_media"]),
+                "camera_off_for_ms": camera_off_for if connected else None,
+                "check": checks.get(pid),
+            }
+        )
     return tuple(rows)
 
 
@@ -155,7 +161,8 @@ def _room_json(
     if rnd is not None and not rnd.ended:
         status = round_status(rnd, now_ms)
         doc["round_status"] = {
-            "elapsed_ms": status.elapsed_ms, "left_ms": status.left_ms,
+            "elapsed_ms": status.elapsed_ms,
+            "left_ms": status.left_ms,
             "over_time": status.over_time,
         }
     doc["hands"] = balancing.queue_json(state, people)
@@ -215,8 +222,10 @@ class SessionLoop:
         for room, snap in snapshots.items():
             rooms.setdefault(room, _room_json(snap, BalancingState(), people, now_ms))
         presence = _presence_rows(
-            people_raw, await media_states(rt, session_id),
-            await balancing.presence_checks(rt, session_id), now_ms,
+            people_raw,
+            await media_states(rt, session_id),
+            await balancing.presence_checks(rt, session_id),
+            now_ms,
         )
         await rt.broadcaster.emit(
             TalkTimeUpdated(session_id, now_ms, rooms, people, presence),
@@ -227,8 +236,14 @@ class SessionLoop:
                 if m.kind == "peer" and m.present:
                     await rt.broadcaster.emit(
                         OwnTalkTimeUpdated(
-                            session_id, now_ms, room, m.total_ms, m.turns, m.longest_turn_ms,
-                            m.current_turn_ms, m.speaking,
+                            session_id,
+                            now_ms,
+                            room,
+                            m.total_ms,
+                            m.turns,
+                            m.longest_turn_ms,
+                            m.current_turn_ms,
+                            m.speaking,
                         ),
                         to=broadcast.person(session_id, m.member),
                     )
@@ -236,7 +251,10 @@ class SessionLoop:
             await self._dispatch(session_id, room, state, events, people, now_ms)
 
     async def _evaluate(
-        self, session_id: str, snapshots: dict[str, RoomTalkTime], policy: BalancingPolicy,
+        self,
+        session_id: str,
+        snapshots: dict[str, RoomTalkTime],
+        policy: BalancingPolicy,
         now_ms: int,
     ) -> dict[str, tuple[BalancingState, tuple[Any, ...]]]:
         results: dict[str, tuple[BalancingState, tuple[Any, ...]]] = {}
@@ -245,9 +263,7 @@ class SessionLoop:
             rooms = dict(raw or {})
             results.clear()
             for room in sorted(set(rooms) | set(snapshots)):
-                state = (
-                    BalancingState.from_dict(rooms[room]) if room in rooms else BalancingState()
-                )
+                state = BalancingState.from_dict(rooms[room]) if room in rooms else BalancingState()
                 snap = snapshots.get(room)
                 events: tuple[Any, ...] = ()
                 if snap is not None and any(m.present for m in snap.members):
@@ -260,8 +276,13 @@ class SessionLoop:
         return results
 
     async def _dispatch(
-        self, session_id: str, room: str, state: BalancingState, events: tuple[Any, ...],
-        people: dict[str, str], now_ms: int,
+        self,
+        session_id: str,
+        room: str,
+        state: BalancingState,
+        events: tuple[Any, ...],
+        people: dict[str, str],
+        now_ms: int,
     ) -> None:
         rt = self.rt
         staff = broadcast.staff(session_id)
@@ -277,18 +298,25 @@ class SessionLoop:
                     BalanceCueSent(session_id, event.reason, cue_message(event.reason), now_ms),
                     to=broadcast.person(session_id, event.member),
                 )
-                cues.append({"member_id": event.member, "reason": event.reason,
-                             "room_id": room, "at_ms": now_ms})
-                words = alert_message(kind, people.get(event.member, "Someone"),
-                                      reason=event.reason)
+                cues.append(
+                    {
+                        "member_id": event.member,
+                        "reason": event.reason,
+                        "room_id": room,
+                        "at_ms": now_ms,
+                    }
+                )
+                words = alert_message(
+                    kind, people.get(event.member, "Someone"), reason=event.reason
+                )
             elif isinstance(event, PeerQuietFlagged):
                 kind, extra = "quiet", {"silent_for_ms": event.silent_for_ms}
-                words = alert_message(kind, people.get(event.member, "Someone"),
-                                      silent_for_ms=event.silent_for_ms)
+                words = alert_message(
+                    kind, people.get(event.member, "Someone"), silent_for_ms=event.silent_for_ms
+                )
             elif isinstance(event, TalkDominanceFlagged):
                 kind, extra = "dominance", {"share": event.share}
-                words = alert_message(kind, people.get(event.member, "Someone"),
-                                      share=event.share)
+                words = alert_message(kind, people.get(event.member, "Someone"), share=event.share)
             elif isinstance(event, RoundTimeUp):
                 kind, extra = "round_time_up", {}
                 words = alert_message(kind, people.get(event.member, "Someone"))
@@ -297,8 +325,13 @@ class SessionLoop:
             alerts.append(kind)
             await rt.broadcaster.emit(
                 BalanceAlertRaised(
-                    session_id=session_id, room_id=room, kind=kind, member_id=event.member,
-                    member_name=people.get(event.member, ""), message=words, at_ms=now_ms,
+                    session_id=session_id,
+                    room_id=room,
+                    kind=kind,
+                    member_id=event.member,
+                    member_name=people.get(event.member, ""),
+                    message=words,
+                    at_ms=now_ms,
                     **extra,
                 ),
                 to=staff,
@@ -337,8 +370,9 @@ SESSION_LOOP = web.AppKey("session_loop", SessionLoop)
 LOOP_INTERVAL_S = web.AppKey("session_loop_interval_s", float)
 
 
-def setup_session_loop(app: web.Application, runtime_key: web.AppKey[Runtime],
-                       redis_url: str) -> None:
+def setup_session_loop(
+    app: web.Application, runtime_key: web.AppKey[Runtime], redis_url: str
+) -> None:
     """Own the loop's lifecycle with the app: created on startup, cancelled on cleanup."""
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:

@@ -26,8 +26,13 @@ SUMMARY_VERSION = 1
 
 
 def build_summary(
-    session_id: str, report: dict[str, Any], names: dict[str, str], record: dict[str, Any] | None,
-    *, went_live_at_ms: int | None, ended_at_ms: int,
+    session_id: str,
+    report: dict[str, Any],
+    names: dict[str, str],
+    record: dict[str, Any] | None,
+    *,
+    went_live_at_ms: int | None,
+    ended_at_ms: int,
 ) -> dict[str, Any]:
     """The stored summary document from a talk-time report, names and the balance record."""
     record = record or {"rounds": [], "cues": [], "alerts": {}}
@@ -35,9 +40,13 @@ def build_summary(
     for room_id, snap in report["rooms"].items():
         rows = [
             {
-                "member_id": m["member"], "name": names.get(m["member"], ""), "kind": m["kind"],
-                "total_ms": m["total_ms"], "turns": m["turns"],
-                "longest_turn_ms": m["longest_turn_ms"], "share": m["share"],
+                "member_id": m["member"],
+                "name": names.get(m["member"], ""),
+                "kind": m["kind"],
+                "total_ms": m["total_ms"],
+                "turns": m["turns"],
+                "longest_turn_ms": m["longest_turn_ms"],
+                "share": m["share"],
                 "not_yet_spoken": m["not_yet_spoken"],
                 "interruptions_made": m["interruptions_made"],
                 "times_interrupted": m["times_interrupted"],
@@ -46,7 +55,9 @@ def build_summary(
         ]
         rows.sort(key=lambda r: (r["kind"] != "peer", -r["total_ms"], r["name"].casefold()))
         rooms[room_id] = {
-            "room_id": room_id, "members": rows, "room_talk_ms": snap["room_talk_ms"],
+            "room_id": room_id,
+            "members": rows,
+            "room_talk_ms": snap["room_talk_ms"],
             "peer_talk_ms": snap["peer_talk_ms"],
             "facilitator_talk_ms": snap["facilitator_talk_ms"],
             "balance_gini": snap["balance_gini"],
@@ -64,33 +75,41 @@ def build_summary(
         "ended_at_ms": ended_at_ms,
         "rooms": rooms,
         "rounds": [
-            {**r, "outcomes": [{**o, "name": names.get(o["member_id"], "")}
-                               for o in r["outcomes"]]}
+            {**r, "outcomes": [{**o, "name": names.get(o["member_id"], "")} for o in r["outcomes"]]}
             for r in record["rounds"]
         ],
         "cues": {
-            "count": len(record["cues"]), "by_reason": cues_by_reason,
+            "count": len(record["cues"]),
+            "by_reason": cues_by_reason,
             "sent": [{**c, "name": names.get(c["member_id"], "")} for c in record["cues"]],
         },
         "alerts": dict(record["alerts"]),
     }
 
 
-async def store_summary(rt: Runtime, session_id: str, group_id: str,
-                        went_live_at_ms: int | None) -> dict[str, Any]:
+async def store_summary(
+    rt: Runtime, session_id: str, group_id: str, went_live_at_ms: int | None
+) -> dict[str, Any]:
     """Build the summary from live state and store it (replacing an earlier one)."""
     report = await TalkTime(rt).report(session_id)
     names = await balancing.names(rt, session_id)
     record = await rt.live.get_json(session_id, balancing.RECORD)
     doc = build_summary(
-        session_id, report, names, record, went_live_at_ms=went_live_at_ms,
+        session_id,
+        report,
+        names,
+        record,
+        went_live_at_ms=went_live_at_ms,
         ended_at_ms=rt.clock.now_ms(),
     )
     async with rt.db() as db, db.begin():
         row = await db.get(SessionSummary, session_id)
         if row is None:
-            db.add(SessionSummary(session_id=session_id, group_id=group_id, data=doc,
-                                  created_at=rt.now()))
+            db.add(
+                SessionSummary(
+                    session_id=session_id, group_id=group_id, data=doc, created_at=rt.now()
+                )
+            )
         else:
             row.data = doc
     return doc
@@ -99,8 +118,16 @@ async def store_summary(rt: Runtime, session_id: str, group_id: str,
 # --- rendering ----------------------------------------------------------------------------------
 
 CSV_COLUMNS = (
-    "room_id", "member_id", "name", "kind", "total_s", "turns", "longest_turn_s", "share_pct",
-    "interruptions_made", "times_interrupted",
+    "room_id",
+    "member_id",
+    "name",
+    "kind",
+    "total_s",
+    "turns",
+    "longest_turn_s",
+    "share_pct",
+    "interruptions_made",
+    "times_interrupted",
 )
 
 
@@ -118,11 +145,23 @@ def render_csv(doc: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     for room_id, room in doc["rooms"].items():
         for r in room["members"]:
-            writer.writerow([_cell(v) for v in (
-                room_id, r["member_id"], r["name"], r["kind"], round(r["total_ms"] / 1000),
-                r["turns"], round(r["longest_turn_ms"] / 1000), round(r["share"] * 100, 1),
-                r["interruptions_made"], r["times_interrupted"],
-            )])
+            writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        room_id,
+                        r["member_id"],
+                        r["name"],
+                        r["kind"],
+                        round(r["total_ms"] / 1000),
+                        r["turns"],
+                        round(r["longest_turn_ms"] / 1000),
+                        round(r["share"] * 100, 1),
+                        r["interruptions_made"],
+                        r["times_interrupted"],
+                    )
+                ]
+            )
     return out.getvalue()
 
 
@@ -142,11 +181,14 @@ def render_svg(doc: dict[str, Any], room_id: str = MAIN_ROOM) -> str:
     label_w, bar_w, row_h, top = 180, 460, 28, 50
     height = top + row_h * max(1, len(rows)) + 40
     width = label_w + bar_w + 120
-    desc = "; ".join(
-        f"{r['name'] or r['member_id']} ({'peer' if r['kind'] == 'peer' else 'facilitator'}): "
-        f"{_duration(r['total_ms'])}, {r['turns']} turns"
-        for r in rows
-    ) or "Nobody spoke."
+    desc = (
+        "; ".join(
+            f"{r['name'] or r['member_id']} ({'peer' if r['kind'] == 'peer' else 'facilitator'}): "
+            f"{_duration(r['total_ms'])}, {r['turns']} turns"
+            for r in rows
+        )
+        or "Nobody spoke."
+    )
     desc += f". Fair share per peer: {_duration(fair)}."
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -155,7 +197,7 @@ def render_svg(doc: dict[str, Any], room_id: str = MAIN_ROOM) -> str:
         f'<desc id="d">{escape(desc)}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="10" y="28" font-family="sans-serif" font-size="16" fill="#1a1a1a">'
-        f'Talk time per person ({escape(room_id)} room)</text>',
+        f"Talk time per person ({escape(room_id)} room)</text>",
     ]
     for i, r in enumerate(rows):
         y = top + i * row_h
@@ -167,8 +209,7 @@ def render_svg(doc: dict[str, Any], room_id: str = MAIN_ROOM) -> str:
         parts += [
             f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-family="sans-serif" '
             f'font-size="13" fill="#1a1a1a">{escape(name)}</text>',
-            f'<rect x="{label_w}" y="{y + 5}" width="{w}" height="{row_h - 10}" '
-            f'fill="{colour}"/>',
+            f'<rect x="{label_w}" y="{y + 5}" width="{w}" height="{row_h - 10}" fill="{colour}"/>',
             f'<text x="{label_w + w + 6}" y="{y + 18}" font-family="sans-serif" font-size="12" '
             f'fill="#1a1a1a">{escape(_duration(r["total_ms"]))}</text>',
         ]

@@ -322,6 +322,9 @@ class TriggerLists:
         """A revert is a new version carrying an old version's data; history is never rewritten."""
         old = await self.version(scope, number)
         return await self.save(
-            scope, old.data, actor_id, f"Reverted to version {number}",
+            scope,
+            old.data,
+            actor_id,
+            f"Reverted to version {number}",
             action="trigger_lists.revert",
         )

@@ -222,6 +222,8 @@ class SignpostingResource(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SessionSummary(Base):
     """What the facilitators keep of a session's talk time once it ends: per-person figures,
     rounds run, cues sent and alert counts (server/services/summary.py). Pseudonyms only,

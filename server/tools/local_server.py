@@ -84,8 +84,10 @@ class Lead:
     async def enter(self) -> None:
         cookie = next(c.value for c in self.http.cookie_jar if c.key == "hs_session")
         await self.sio.connect(
-            self.base_url, auth={"session_id": self.session_id},
-            headers={"Cookie": f"hs_session={cookie}"}, transports=["websocket"],
+            self.base_url,
+            auth={"session_id": self.session_id},
+            headers={"Cookie": f"hs_session={cookie}"},
+            transports=["websocket"],
             wait_timeout=TIMEOUT_S,
         )
         await self.call("session:join")
@@ -136,8 +138,13 @@ async def local_server(on_lead: Any = None) -> AsyncIterator[LocalServer]:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         settings = Settings(
-            host="127.0.0.1", port=port, data_dir=Path(tmp), secret_key=secrets.token_urlsafe(32),
-            public_url=base_url, media_host_addresses=("127.0.0.1",), log_level="WARNING",
+            host="127.0.0.1",
+            port=port,
+            data_dir=Path(tmp),
+            secret_key=secrets.token_urlsafe(32),
+            public_url=base_url,
+            media_host_addresses=("127.0.0.1",),
+            log_level="WARNING",
         )
         app = create_app(settings)
         runner = web.AppRunner(app)

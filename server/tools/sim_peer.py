@@ -195,8 +195,14 @@ class SimPeer:
             return str(answer["answer_sdp"])
 
         self.media = MediaPeer(
-            self.name, self._audio, signal, ice=self._ice, slots=int(config["slots"]),
-            audio_only=self._audio_only, badge=self._badge, decode=self._decode,
+            self.name,
+            self._audio,
+            signal,
+            ice=self._ice,
+            slots=int(config["slots"]),
+            audio_only=self._audio_only,
+            badge=self._badge,
+            decode=self._decode,
         )
         if self._gate is not None:
             self.media.microphone = WavMicrophone(self._audio, gate=self._gate)
@@ -219,7 +225,9 @@ class SimPeer:
 
     def report(self) -> dict[str, Any]:
         return {
-            "event": "received", "name": self.name, "at_ms": time.time_ns() // 1_000_000,
+            "event": "received",
+            "name": self.name,
+            "at_ms": time.time_ns() // 1_000_000,
             **self.received(),
         }
 
@@ -247,19 +255,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--invite", required=True, help="invite link, .../join/TOKEN")
     parser.add_argument("--name", required=True, help="pseudonym to join with")
-    parser.add_argument("--audio", help="WAV file to play as the microphone (any rate, mono "
-                        "or stereo); silence when left out")
+    parser.add_argument(
+        "--audio",
+        help="WAV file to play as the microphone (any rate, mono or stereo); silence when left out",
+    )
     parser.add_argument("--server", help="server base URL when it differs from the link's")
     parser.add_argument("--session", help="session id (default: the live or open one)")
     parser.add_argument("--audio-only", action="store_true", help="no camera, receive audio only")
     parser.add_argument("--badge", type=int, default=0, help="number drawn into the camera image")
-    parser.add_argument("--host-address", action="append", default=None,
-                        help="local address to gather ICE candidates on (repeatable; default "
-                        "127.0.0.1: loopback only)")
-    parser.add_argument("--duration", type=float, default=None,
-                        help="seconds to stay after joining (default: WAV length + 3)")
-    parser.add_argument("--admit-timeout", type=float, default=120.0,
-                        help="seconds to wait in the lobby before giving up")
+    parser.add_argument(
+        "--host-address",
+        action="append",
+        default=None,
+        help="local address to gather ICE candidates on (repeatable; default "
+        "127.0.0.1: loopback only)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="seconds to stay after joining (default: WAV length + 3)",
+    )
+    parser.add_argument(
+        "--admit-timeout",
+        type=float,
+        default=120.0,
+        help="seconds to wait in the lobby before giving up",
+    )
     parser.add_argument("--report-every", type=float, default=1.0, help="seconds between reports")
     return parser.parse_args(argv)
 
@@ -267,8 +289,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def main_async(args: argparse.Namespace) -> int:
     ice = IceSettings(servers=(), host_addresses=tuple(args.host_address or ("127.0.0.1",)))
     peer = SimPeer(
-        args.invite, args.name, args.audio, server=args.server, session_id=args.session,
-        audio_only=args.audio_only, badge=args.badge, ice=ice,
+        args.invite,
+        args.name,
+        args.audio,
+        server=args.server,
+        session_id=args.session,
+        audio_only=args.audio_only,
+        badge=args.badge,
+        ice=ice,
     )
     try:
         await peer.join(args.admit_timeout)

@@ -79,8 +79,13 @@ async def evaluate(
             lead.admit_names.update(names)
             peers = [
                 SimPeer(
-                    first.invite_url, name, path, session_id=first.session_id,
-                    audio_only=not with_video, badge=i + 1, gate=gate,
+                    first.invite_url,
+                    name,
+                    path,
+                    session_id=first.session_id,
+                    audio_only=not with_video,
+                    badge=i + 1,
+                    gate=gate,
                     emit=lambda line: log(json.dumps(line)),
                 )
                 for i, (name, path) in enumerate(zip(names, files, strict=True))
@@ -132,10 +137,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "line per file.",
     )
     parser.add_argument("files", nargs="+", type=Path, help="WAV files (mono or stereo)")
-    parser.add_argument("--with-video", action="store_true",
-                        help="also send a synthetic camera from each peer")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="give up after this many seconds (default: longest file + 90)")
+    parser.add_argument(
+        "--with-video", action="store_true", help="also send a synthetic camera from each peer"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="give up after this many seconds (default: longest file + 90)",
+    )
     return parser.parse_args(argv)
 
 

@@ -47,7 +47,8 @@ async def staff_login(base_url: str, email: str, password: str, new_password: st
     staff = Staff(base_url, http, body["csrf_token"], body["user"])
     if body["user"]["must_change_password"]:
         await staff.call(
-            "POST", "/api/auth/password",
+            "POST",
+            "/api/auth/password",
             {"current_password": password, "new_password": new_password},
         )
     return staff
@@ -58,25 +59,33 @@ async def setup_session(admin: Staff, new_password: str) -> dict[str, Any]:
     people = {}
     for role in ("lead", "co"):
         created = await admin.call(
-            "POST", "/api/users",
+            "POST",
+            "/api/users",
             {"email": f"{role}@example.test", "display_name": role.title(), "is_facilitator": True},
         )
         people[role] = await staff_login(
             admin.base_url, f"{role}@example.test", created["one_time_password"], new_password
         )
-    group = (await admin.call(
-        "POST", "/api/groups",
-        {"name": "Thursday group", "facilitator_ids": [p.user["id"] for p in people.values()]},
-    ))["group"]
+    group = (
+        await admin.call(
+            "POST",
+            "/api/groups",
+            {"name": "Thursday group", "facilitator_ids": [p.user["id"] for p in people.values()]},
+        )
+    )["group"]
     start = datetime.now(UTC)
-    session = (await admin.call(
-        "POST", f"/api/groups/{group['id']}/sessions",
-        {
-            "scheduled_start": start.isoformat(),
-            "scheduled_end": (start + timedelta(minutes=90)).isoformat(),
-            "lead_id": people["lead"].user["id"], "co_id": people["co"].user["id"],
-        },
-    ))["session"]
+    session = (
+        await admin.call(
+            "POST",
+            f"/api/groups/{group['id']}/sessions",
+            {
+                "scheduled_start": start.isoformat(),
+                "scheduled_end": (start + timedelta(minutes=90)).isoformat(),
+                "lead_id": people["lead"].user["id"],
+                "co_id": people["co"].user["id"],
+            },
+        )
+    )["session"]
     invite = (await admin.call("POST", f"/api/groups/{group['id']}/invites", {}))["invite"]
     return {"group": group, "session": session, "invite_url": invite["url"], **people}
 

@@ -164,7 +164,8 @@ async def test_breakout_from_a_support_alert_isolates_media(
         await wait_seen_and_heard(kestrel, "Lead")
         lead_slot = await slot_of(kestrel, "Lead")
         idle = [
-            s for s in await kestrel.evaluate("() => window.holdspaceMedia.receiving()")
+            s
+            for s in await kestrel.evaluate("() => window.holdspaceMedia.receiving()")
             if s["index"] != lead_slot["index"] and s["audioBytes"] > 0
         ]
         assert idle, "Kestrel's slots that carried Robin and the co"

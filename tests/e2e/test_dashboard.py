@@ -31,20 +31,26 @@ class Api:
         self.csrf = ""
 
     async def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        async with self.http.request(method, self.base + path, json=body,
-                                     headers={"X-CSRF-Token": self.csrf}) as response:
+        async with self.http.request(
+            method, self.base + path, json=body, headers={"X-CSRF-Token": self.csrf}
+        ) as response:
             data = await response.json()
         assert response.status == 200, (path, data)
         return data
 
     async def login(self, email: str, password: str) -> None:
-        self.csrf = (await self.call("POST", "/api/auth/login",
-                                     {"email": email, "password": password}))["csrf_token"]
+        self.csrf = (
+            await self.call("POST", "/api/auth/login", {"email": email, "password": password})
+        )["csrf_token"]
         if password != PASSWORD:
-            await self.call("POST", "/api/auth/password",
-                            {"current_password": password, "new_password": PASSWORD})
-            self.csrf = (await self.call("POST", "/api/auth/login",
-                                         {"email": email, "password": PASSWORD}))["csrf_token"]
+            await self.call(
+                "POST",
+                "/api/auth/password",
+                {"current_password": password, "new_password": PASSWORD},
+            )
+            self.csrf = (
+                await self.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
+            )["csrf_token"]
 
 
 async def _setup(base: str, admin_email: str, admin_password: str) -> tuple[str, str, str]:
@@ -55,15 +61,28 @@ async def _setup(base: str, admin_email: str, admin_password: str) -> tuple[str,
         for email, name in (("lee@example.org", "Lee"), ("cam@example.org", "Cam")):
             made = await admin.call("POST", "/api/users", {"email": email, "display_name": name})
             staff[email] = (made["user"]["id"], made["one_time_password"])
-        group = (await admin.call("POST", "/api/groups", {
-            "name": "Thursday group", "facilitator_ids": [uid for uid, _ in staff.values()],
-        }))["group"]
+        group = (
+            await admin.call(
+                "POST",
+                "/api/groups",
+                {
+                    "name": "Thursday group",
+                    "facilitator_ids": [uid for uid, _ in staff.values()],
+                },
+            )
+        )["group"]
         now = datetime.now(UTC)
-        await admin.call("POST", f"/api/groups/{group['id']}/sessions", {
-            "theme": "Rounds", "scheduled_start": (now - timedelta(minutes=5)).isoformat(),
-            "scheduled_end": (now + timedelta(hours=2)).isoformat(),
-            "lead_id": staff["lee@example.org"][0], "co_id": staff["cam@example.org"][0],
-        })
+        await admin.call(
+            "POST",
+            f"/api/groups/{group['id']}/sessions",
+            {
+                "theme": "Rounds",
+                "scheduled_start": (now - timedelta(minutes=5)).isoformat(),
+                "scheduled_end": (now + timedelta(hours=2)).isoformat(),
+                "lead_id": staff["lee@example.org"][0],
+                "co_id": staff["cam@example.org"][0],
+            },
+        )
         invite = (await admin.call("POST", f"/api/groups/{group['id']}/invites", {}))["invite"]
         for email, (_, one_time) in staff.items():
             person = Api(base)
@@ -202,9 +221,7 @@ async def test_dashboard_shows_speaking_time_rising(
 
         await co.get_by_label("Show as a table").check()
         # the server hears Robin: current speaker at some point, and the time keeps rising
-        await expect(co.get_by_test_id("current-speaker")).to_contain_text(
-            "Robin", timeout=45_000
-        )
+        await expect(co.get_by_test_id("current-speaker")).to_contain_text("Robin", timeout=45_000)
         first_s = await _talk_s_above(co, "Robin", 0)
         second_s = await _talk_s_above(co, "Robin", first_s)
         assert second_s > first_s > 0

@@ -1,10 +1,10 @@
 """Helpers for integration tests that need signed-in staff, a seeded group, or a peer.
 
-    seed = await seed_group_with_session(running_server.app)
-    base = running_server.base_url
-    async with await signed_in(base, seed.lead_email, seed.lead_password) as lead:
-        status, body = await lead.get("/api/me/sessions")
-    member, member_token = await join_as_peer(base, seed.invite_token, "Sam")
+seed = await seed_group_with_session(running_server.app)
+base = running_server.base_url
+async with await signed_in(base, seed.lead_email, seed.lead_password) as lead:
+    status, body = await lead.get("/api/me/sessions")
+member, member_token = await join_as_peer(base, seed.invite_token, "Sam")
 """
 
 from __future__ import annotations

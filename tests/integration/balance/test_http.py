@@ -18,13 +18,14 @@ from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.seed import Person, World
 
 
-async def _get(server: RunningServer, path: str, person: Person | None = None) -> tuple[
-    int, Any, str
-]:
+async def _get(
+    server: RunningServer, path: str, person: Person | None = None
+) -> tuple[int, Any, str]:
     headers = person.cookie if person is not None else {}
-    async with aiohttp.ClientSession() as http, http.get(
-        server.base_url + path, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(server.base_url + path, headers=headers) as response,
+    ):
         text = await response.text()
         body = await response.json() if response.content_type == "application/json" else None
         return response.status, body, response.content_type + "|" + text
@@ -94,7 +95,8 @@ async def test_summary_is_kept_at_the_end_and_served(
     assert status == 200 and kind == "text/csv"
     table = list(csv.DictReader(io.StringIO(content)))
     assert {r["name"]: r["total_s"] for r in table if r["kind"] == "peer"} == {
-        "Peer0": "40", "Peer1": "10"
+        "Peer0": "40",
+        "Peer1": "10",
     }
     status, _, text = await _get(running_server, base + ".svg", world.lead)
     kind, svg = text.split("|", 1)
@@ -118,21 +120,26 @@ async def test_balancing_thresholds_are_edited_with_the_group(
     headers = {**world.admin.cookie, "X-CSRF-Token": "c"}
     url = f"{running_server.base_url}/api/groups/{group_id}"
     async with aiohttp.ClientSession() as http:
-        async with http.patch(url, json={"balancing": {"long_turn_s": 240,
-                                                       "dominance_share": 0.4}},
-                              headers=headers) as response:
+        async with http.patch(
+            url, json={"balancing": {"long_turn_s": 240, "dominance_share": 0.4}}, headers=headers
+        ) as response:
             body = await response.json()
         assert response.status == 200, body
         assert body["group"]["balancing"]["long_turn_s"] == 240
         assert body["group"]["balancing"]["dominance_share"] == 0.4
         assert body["group"]["balancing"]["quiet_alert_s"] == 900  # default kept
-        async with http.patch(url, json={"balancing": {"long_turn_s": None}},
-                              headers=headers) as response:
+        async with http.patch(
+            url, json={"balancing": {"long_turn_s": None}}, headers=headers
+        ) as response:
             body = await response.json()
         assert body["group"]["balancing"]["long_turn_s"] == 360  # back to the default
         assert body["group"]["balancing"]["dominance_share"] == 0.4
-        for bad in ({"long_turn_s": 5}, {"dominance_share": 2}, {"loudness": 3},
-                    {"long_turn_s": "long"}):
+        for bad in (
+            {"long_turn_s": 5},
+            {"dominance_share": 2},
+            {"loudness": 3},
+            {"long_turn_s": "long"},
+        ):
             async with http.patch(url, json={"balancing": bad}, headers=headers) as response:
                 body = await response.json()
             assert response.status == 400, bad

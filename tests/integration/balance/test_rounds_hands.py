@@ -47,7 +47,8 @@ async def test_a_check_in_round_from_start_to_end(
     ended = await live.lead.call("round:end")
     assert ended["round"]["ended"] is True
     assert ended["round"]["outcomes"] == [
-        {"member_id": p0, "outcome": "passed"}, {"member_id": p1, "outcome": "spoke"},
+        {"member_id": p0, "outcome": "passed"},
+        {"member_id": p1, "outcome": "spoke"},
     ]
     last = await live.peers[0].next_matching("round:updated", lambda r: r["change"] == "ended")
     assert last["round"]["ended"] is True
@@ -65,7 +66,8 @@ async def test_round_payloads_are_validated(
     short = await live.lead.call("round:start", {"kind": "check_in", "per_person_s": 5})
     assert short["error"]["details"]["fields"][0]["field"] == "per_person_s"
     stranger = await live.lead.call(
-        "round:start", {"kind": "check_in", "order": [world.outsider.id]}  # type: ignore[union-attr]
+        "round:start",
+        {"kind": "check_in", "order": [world.outsider.id]},  # type: ignore[union-attr]
     )
     assert stranger["error"]["code"] == "not_in_room"
     assert (await live.peers[0].call("round:start", {"kind": "check_in"}))["error"]["code"] == (

@@ -28,8 +28,13 @@ async def test_staff_see_every_figure_each_tick(
     assert await live.tick() == [world.session_id]
     update = await live.co.next("talktime:update")
     main = update["rooms"]["main"]
-    expected = {"total_ms": 10_000, "turns": 1, "longest_turn_ms": 10_000, "speaking": False,
-                "not_yet_spoken": False}
+    expected = {
+        "total_ms": 10_000,
+        "turns": 1,
+        "longest_turn_ms": 10_000,
+        "speaking": False,
+        "not_yet_spoken": False,
+    }
     assert _member(update, p0).items() >= expected.items()
     assert _member(update, p1)["not_yet_spoken"] is True
     assert _member(update, world.lead.id)["kind"] == "facilitator"
@@ -60,8 +65,14 @@ async def test_a_peer_gets_only_their_own_figures(
     await live.tick()
     mine = await live.peers[0].next("talktime:mine")
     assert mine == {
-        "session_id": world.session_id, "at_ms": clock.ms, "room_id": "main", "total_ms": 8_000,
-        "turns": 1, "longest_turn_ms": 8_000, "current_turn_ms": 0, "speaking": False,
+        "session_id": world.session_id,
+        "at_ms": clock.ms,
+        "room_id": "main",
+        "total_ms": 8_000,
+        "turns": 1,
+        "longest_turn_ms": 8_000,
+        "current_turn_ms": 0,
+        "speaking": False,
     }
     other = await live.peers[1].next("talktime:mine")
     assert other["total_ms"] == 0 and world.peers[0].id not in str(other)
@@ -101,10 +112,16 @@ async def test_a_gentle_cue_reaches_only_the_speaker(
 async def test_quiet_and_dominance_alerts_reach_staff_only(
     running_server: RunningServer, world: World, connect: Connect, clock: SteppedClock
 ) -> None:
-    await set_balancing(running_server, world, {
-        "quiet_alert_s": 60, "dominance_share": 0.5, "min_room_talk_s": 0,
-        "min_peers_for_share": 2,
-    })
+    await set_balancing(
+        running_server,
+        world,
+        {
+            "quiet_alert_s": 60,
+            "dominance_share": 0.5,
+            "min_room_talk_s": 0,
+            "min_peers_for_share": 2,
+        },
+    )
     live = await live_session(running_server, world, connect, clock)
     await live.speak(0, 20)
     clock.step(2)
@@ -130,11 +147,13 @@ async def test_presence_panel_shows_camera_off_and_no_media(
     live = await live_session(running_server, world, connect, clock)
     rt = running_server.app[RUNTIME]
     p0 = world.peers[0].id
-    await media_state_changed(rt, world.session_id, p0, camera_on=False, mic_on=True,
-                              connected_media=True)
+    await media_state_changed(
+        rt, world.session_id, p0, camera_on=False, mic_on=True, connected_media=True
+    )
     clock.step(90)
-    await media_state_changed(rt, world.session_id, p0, camera_on=False, mic_on=False,
-                              connected_media=True)
+    await media_state_changed(
+        rt, world.session_id, p0, camera_on=False, mic_on=False, connected_media=True
+    )
     await live.tick()
     update = await live.co.next("talktime:update")
     rows = {row["id"]: row for row in update["presence"]}

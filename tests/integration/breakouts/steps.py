@@ -36,9 +36,7 @@ async def room_with_peers(
     return lead, co_client, admitted
 
 
-async def open_breakout(
-    opener: Client, member_ids: list[str], **extra: Any
-) -> str:
+async def open_breakout(opener: Client, member_ids: list[str], **extra: Any) -> str:
     answer = await opener.call("breakout:open", {"member_ids": member_ids, **extra})
     assert answer["ok"], answer
     return str(answer["room_id"])

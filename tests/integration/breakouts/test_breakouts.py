@@ -42,9 +42,7 @@ async def test_a_breakout_isolates_chat_both_ways(world: World, connect: Connect
     await say(kim, "main marker")
 
     assert await texts_until(co, "breakout marker") == ["only for the breakout", "breakout marker"]
-    assert await texts_until(sam, "breakout marker") == [
-        "only for the breakout", "breakout marker"
-    ]
+    assert await texts_until(sam, "breakout marker") == ["only for the breakout", "breakout marker"]
     main_seen = ["only for the main room", "main marker"]
     assert await texts_until(lead, "main marker") == main_seen
     assert await texts_until(kim, "main marker") == main_seen
@@ -59,7 +57,8 @@ async def test_a_breakout_isolates_chat_both_ways(world: World, connect: Connect
     joined = await again.call("session:join")
     assert joined["room"]["room_id"] == room_id
     assert [m["text"] for m in joined["room"]["chat"]] == [
-        "only for the breakout", "breakout marker"
+        "only for the breakout",
+        "breakout marker",
     ]
 
 
@@ -71,7 +70,8 @@ async def test_the_lead_sees_status_never_content(world: World, connect: Connect
     (breakout,) = status["breakouts"]
     assert breakout["room_id"] == room_id and breakout["opened_by"] == world.co.id
     assert {(m["id"], m["role"]) for m in breakout["members"]} == {
-        (world.co.id, "co"), (world.peers[0].id, "peer")
+        (world.co.id, "co"),
+        (world.peers[0].id, "peer"),
     }
     assert all(isinstance(m["since_ms"], int) and m["connected"] for m in breakout["members"])
     assert status["main_attended"] is True
@@ -107,9 +107,11 @@ async def test_a_peer_asks_to_return_and_is_brought_back(
     back = await sam.next_matching("room:moved", lambda m: m["room"]["room_id"] == "main")
     assert back["from_room_id"] == room_id
     assert world.peers[0].id in ids(
-        (await kim.next_matching(
-            "room:participants", lambda p: world.peers[0].id in ids(p["participants"])
-        ))["participants"]
+        (
+            await kim.next_matching(
+                "room:participants", lambda p: world.peers[0].id in ids(p["participants"])
+            )
+        )["participants"]
     )
     await say(kim, "welcome back")
     assert await texts_until(sam, "welcome back") == ["welcome back"]
@@ -127,7 +129,8 @@ async def test_a_peer_asks_to_return_and_is_brought_back(
     assert incident.kind == "breakout" and incident.session_id == world.session_id
     assert incident.pseudonyms == ["Peer0"] and incident.member_ids == [world.peers[0].id]
     assert [(a["what"], a["by"]) for a in incident.actions] == [
-        ("moved to a breakout", world.co.id), ("returned from the breakout", world.co.id)
+        ("moved to a breakout", world.co.id),
+        ("returned from the breakout", world.co.id),
     ]
 
 
@@ -202,9 +205,7 @@ async def test_the_opener_leaving_the_main_room_empty_is_warned(
     assert kim.pending("facilitators:warning") == []  # facilitators only
 
 
-async def test_no_notice_means_the_main_room_hears_nothing(
-    world: World, connect: Connect
-) -> None:
+async def test_no_notice_means_the_main_room_hears_nothing(world: World, connect: Connect) -> None:
     lead, co, (_sam, kim) = await room_with_peers(connect, world)
     assert co is not None
     await open_breakout(co, [world.peers[0].id])

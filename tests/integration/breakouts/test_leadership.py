@@ -23,7 +23,8 @@ async def test_when_the_lead_drops_the_co_leads_and_can_end_the_session(
     assert told["previous_id"] == world.lead.id
     seats = await co.next_matching("facilitators:updated", lambda e: e["lead_id"] == world.co.id)
     assert {(f["id"], f["role"], f["connected"]) for f in seats["facilitators"]} == {
-        (world.co.id, "lead", True), (world.lead.id, "co", False)
+        (world.co.id, "lead", True),
+        (world.lead.id, "co", False),
     }
     participants = await sam.next_matching(
         "room:participants",
@@ -67,15 +68,13 @@ async def test_the_lead_hands_over(world: World, connect: Connect) -> None:
         told = await client.next_matching("lead:changed", lambda e: e["reason"] == "handover")
         assert told["lead_id"] == world.co.id and told["previous_id"] == world.lead.id
     assert (await lead.call("session:end"))["error"]["code"] == "forbidden"
-    assert (await lead.call("participant:remove", {"member_id": world.peers[0].id}))[
-        "error"
-    ]["code"] == "forbidden"
+    assert (await lead.call("participant:remove", {"member_id": world.peers[0].id}))["error"][
+        "code"
+    ] == "forbidden"
     assert (await co.call("session:go_live", {"solo_reason": "testing"}))["ok"]
 
 
-async def test_the_scheduled_lead_takes_the_lead_on_arrival(
-    world: World, connect: Connect
-) -> None:
+async def test_the_scheduled_lead_takes_the_lead_on_arrival(world: World, connect: Connect) -> None:
     co = await connect(world.session_id, headers=world.co.cookie)
     first = await co.call("session:join")
     assert first["me"]["role"] == "lead"  # nobody else is here: the first to arrive leads

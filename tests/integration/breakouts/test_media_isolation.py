@@ -60,10 +60,13 @@ async def test_a_breakout_stops_media_both_ways_and_return_resumes_it(
         """Frames crossing the breakout boundary in either direction: on the server, and as
         received (kim is alone in the main room's media, so anything she gets crossed)."""
         return (
-            forwarded("kim", "sam"), forwarded("kim", "co"),
-            forwarded("sam", "kim"), forwarded("co", "kim"),
+            forwarded("kim", "sam"),
+            forwarded("kim", "co"),
+            forwarded("sam", "kim"),
+            forwarded("co", "kim"),
             sum(kim.frames_by_slot.values()),
-            video("sam", "kim"), video("co", "kim"),
+            video("sam", "kim"),
+            video("co", "kim"),
         )
 
     def inside() -> Callable[[], bool]:

@@ -41,7 +41,8 @@ async def test_a_standby_is_unseen_and_unheard_until_they_appear(
             backend.stats(sam_id).forwarded_by_source.get(hidden, 0),
             backend.stats(lead_id).forwarded_by_source.get(hidden, 0),
             sum(sam.frames_by_slot.values())
-            - sam.received("audio", lead_id) - sam.received("video", lead_id),
+            - sam.received("audio", lead_id)
+            - sam.received("video", lead_id),
             sum(lead_media.frames_by_slot.values())
             - lead_media.received("audio", sam_id)
             - lead_media.received("video", sam_id),
@@ -49,10 +50,12 @@ async def test_a_standby_is_unseen_and_unheard_until_they_appear(
 
     # the standby hears and sees the room while publishing to nobody
     await eventually(
-        lambda: standby.received("video", lead_id) >= 10
-        and standby.received("video", sam_id) >= 10
-        and standby.received("audio", sam_id) >= 25
-        and sam.received("video", lead_id) >= 10,
+        lambda: (
+            standby.received("video", lead_id) >= 10
+            and standby.received("video", sam_id) >= 10
+            and standby.received("audio", sam_id) >= 25
+            and sam.received("video", lead_id) >= 10
+        ),
         CONNECT_S,
         "the standby to receive the lead and sam, and sam the lead",
     )
@@ -97,8 +100,7 @@ async def test_a_peer_reconnecting_in_a_breakout_rejoins_its_media(
     sam = await peers.join(world.peers[0].id, via=again)
     assert backend.room_of(sam_id) == in_breakout
     await eventually(
-        lambda: sam.received("video", co_id) >= 10
-        and sam.received("audio", co_id) >= 25,
+        lambda: sam.received("video", co_id) >= 10 and sam.received("audio", co_id) >= 25,
         CONNECT_S,
         "sam to receive the co in the breakout again",
     )

@@ -164,7 +164,8 @@ async def test_try_box_with_a_draft_and_group_overrides_and_policy(
     body: dict[str, Any] = {"text": "😀 quokkabet and bet365", "draft": {"lists": draft}}
     _, tried = await admin.post("/api/wordlists/try", body)
     assert [(h["text"], h["start"], h["start_utf16"]) for h in tried["hits"]] == [
-        ("quokkabet", 2, 3), ("bet365", 16, 17)
+        ("quokkabet", 2, 3),
+        ("bet365", 16, 17),
     ]
     # the draft was not saved
     _, plain = await admin.post("/api/wordlists/try", {"text": "quokkabet"})
@@ -174,8 +175,11 @@ async def test_try_box_with_a_draft_and_group_overrides_and_policy(
     status, bad = await admin.post("/api/wordlists/try", body)
     assert status == 400 and bad["error"]["details"]["problems"]
 
-    overrides = {"additions": {"brand": ["localbookie"]}, "removals": {"brand": ["bet365"]},
-                 "exceptions": {}}
+    overrides = {
+        "additions": {"brand": ["localbookie"]},
+        "removals": {"brand": ["bet365"]},
+        "exceptions": {},
+    }
     status, saved = await admin.put(
         f"/api/groups/{group_id}/wordlists", {"overrides": overrides, "summary": "local"}
     )
@@ -262,11 +266,14 @@ async def test_a_list_saved_on_one_process_masks_chat_on_another(
         before = await peer.call("chat:send", {"text": "I miss wombatspin"})
         assert before["message"]["text"] == "I miss wombatspin"
 
-        async with aiohttp.ClientSession() as http, http.put(
-            f"{a.base_url}/api/groups/{group_id}/wordlists",
-            json={"overrides": {"additions": {"brand": ["wombatspin"]}}},
-            headers={**world.admin.cookie, "X-CSRF-Token": "c"},
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.put(
+                f"{a.base_url}/api/groups/{group_id}/wordlists",
+                json={"overrides": {"additions": {"brand": ["wombatspin"]}}},
+                headers={**world.admin.cookie, "X-CSRF-Token": "c"},
+            ) as response,
+        ):
             assert response.status == 200
         await asyncio.wait_for(heard.wait(), 2)
         after = await peer.call("chat:send", {"text": "I miss wombatspin"})

@@ -68,8 +68,12 @@ class Room:
 
     def peer(self, name: str, wav: Path | None = None, **kwargs: Any) -> SimPeer:
         peer = SimPeer(
-            self.invite_url, name, wav, session_id=self.seed.session_id,
-            emit=lambda _line: None, **kwargs,
+            self.invite_url,
+            name,
+            wav,
+            session_id=self.seed.session_id,
+            emit=lambda _line: None,
+            **kwargs,
         )
         self.admit_names.add(name)
         self.peers.append(peer)
@@ -103,4 +107,3 @@ async def room(running_server: RunningServer) -> AsyncIterator[Room]:
         yield r
     finally:
         await r.close()
-

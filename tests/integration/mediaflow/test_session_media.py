@@ -86,7 +86,9 @@ async def test_speaking_time_and_turns_reach_the_facilitators(room: Room, tmp_pa
     await eventually(
         lambda: all(
             p.media is not None and p.media.received("audio", ids[o]) > 10
-            for n, p in peers.items() for o in peers if o != n
+            for n, p in peers.items()
+            for o in peers
+            if o != n
         ),
         20.0,
         "audio to flow between everyone",
@@ -107,8 +109,10 @@ async def test_speaking_time_and_turns_reach_the_facilitators(room: Room, tmp_pa
     for name, track in tracks.items():
         figures = members[ids[name]]
         measured_s = figures["total_ms"] / 1000
-        print(f"{name}: measured {measured_s:.3f} s, truth {track.total_s:.3f} s, "
-              f"turns {figures['turns']}/{len(track.truth_s)}")
+        print(
+            f"{name}: measured {measured_s:.3f} s, truth {track.total_s:.3f} s, "
+            f"turns {figures['turns']}/{len(track.truth_s)}"
+        )
         assert figures["turns"] == len(track.truth_s), (name, figures)
         assert abs(measured_s - track.total_s) <= 0.10 * track.total_s, (name, measured_s)
 

@@ -46,9 +46,20 @@ def test_talktime_eval_prints_speaking_time_per_file(tmp_path: Path) -> None:
     mono16 = _resampled(first, tmp_path / "mono16k.wav", 16_000, 1)
     stereo44 = _resampled(second, tmp_path / "stereo44k.wav", 44_100, 2)
     done = subprocess.run(
-        [sys.executable, "-m", "server.tools.talktime_eval", str(mono16), str(stereo44),
-         "--timeout", "120"],
-        cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "server.tools.talktime_eval",
+            str(mono16),
+            str(stereo44),
+            "--timeout",
+            "120",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]

@@ -32,14 +32,20 @@ class Client:
             self.disconnected.set()
 
     async def connect(
-        self, session_id: str, *, member_token: str | None = None,
+        self,
+        session_id: str,
+        *,
+        member_token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Client:
         auth: dict[str, Any] = {"session_id": session_id}
         if member_token is not None:
             auth["member_token"] = member_token
         await self.sio.connect(
-            self.base_url, auth=auth, headers=headers or {}, transports=["websocket"],
+            self.base_url,
+            auth=auth,
+            headers=headers or {},
+            transports=["websocket"],
             wait_timeout=TIMEOUT_S,
         )
         return self

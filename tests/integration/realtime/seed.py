@@ -46,7 +46,9 @@ class World:
 
 async def _user(db, name: str, *, is_admin: bool = False, expired: bool = False) -> Person:  # type: ignore[no-untyped-def]
     user = User(
-        email=f"{name.lower()}@example.org", password_hash="x", display_name=name,
+        email=f"{name.lower()}@example.org",
+        password_hash="x",
+        display_name=name,
         is_admin=is_admin,
     )
     db.add(user)
@@ -55,7 +57,9 @@ async def _user(db, name: str, *, is_admin: bool = False, expired: bool = False)
     now = datetime.now(UTC)
     db.add(
         AuthSession(
-            token_hash=hash_token(token), user_id=user.id, csrf_token="c",
+            token_hash=hash_token(token),
+            user_id=user.id,
+            csrf_token="c",
             expires_at=now - timedelta(hours=1) if expired else now + timedelta(hours=1),
         )
     )
@@ -83,17 +87,20 @@ async def seed(app: web.Application, *, capacity: int = 10, peers: int = 3) -> W
         db.add_all([group, other])
         await db.flush()
         db.add_all(
-            [
-                GroupFacilitator(group_id=group.id, user_id=u.id) for u in (lead, co, standby)
-            ]
+            [GroupFacilitator(group_id=group.id, user_id=u.id) for u in (lead, co, standby)]
             + [GroupFacilitator(group_id=other.id, user_id=other_lead.id)]
         )
         session = Session(
-            group_id=group.id, scheduled_start=now, scheduled_end=now + timedelta(hours=1),
-            lead_id=lead.id, co_id=co.id,
+            group_id=group.id,
+            scheduled_start=now,
+            scheduled_end=now + timedelta(hours=1),
+            lead_id=lead.id,
+            co_id=co.id,
         )
         other_session = Session(
-            group_id=other.id, scheduled_start=now, scheduled_end=now + timedelta(hours=1),
+            group_id=other.id,
+            scheduled_start=now,
+            scheduled_end=now + timedelta(hours=1),
             lead_id=other_lead.id,
         )
         db.add_all([session, other_session])
@@ -111,7 +118,9 @@ async def expired_staff(app: web.Application, world: World) -> Person:
         token = new_token()
         db.add(
             AuthSession(
-                token_hash=hash_token(token), user_id=world.lead.id, csrf_token="c",
+                token_hash=hash_token(token),
+                user_id=world.lead.id,
+                csrf_token="c",
                 expires_at=datetime.now(UTC) - timedelta(minutes=1),
             )
         )

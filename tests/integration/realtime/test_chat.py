@@ -54,7 +54,12 @@ async def test_backchannel_reaches_facilitators_and_never_a_peer(
 
     sent = await co.call("backchannel:send", {"text": "Peer0 seems quiet"})
     assert sent["ok"] and set(sent["message"]) == {
-        "id", "session_id", "sender_id", "sender_name", "text", "at_ms"
+        "id",
+        "session_id",
+        "sender_id",
+        "sender_name",
+        "text",
+        "at_ms",
     }
     for facilitator in (lead, co, standby):
         assert await facilitator.next("backchannel:message") == sent["message"]

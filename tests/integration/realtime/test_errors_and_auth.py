@@ -19,7 +19,10 @@ async def _refused(running_server: RunningServer, auth: object, headers: dict[st
     client = Client(running_server.base_url)
     with pytest.raises(socketio.exceptions.ConnectionError):
         await client.sio.connect(
-            running_server.base_url, auth=auth, headers=headers, transports=["websocket"],
+            running_server.base_url,
+            auth=auth,
+            headers=headers,
+            transports=["websocket"],
             wait_timeout=10,
         )
     data = await client.next_connect_error()

@@ -23,8 +23,12 @@ async def test_join_rules_lobby_admission_and_first_chat(
 ) -> None:
     lead = await connect(world.session_id, headers=world.lead.cookie)
     joined = await lead.call("session:join")
-    assert joined["me"] == {"id": world.lead.id, "name": "Lena", "role": "lead",
-                            "status": "facilitator"}
+    assert joined["me"] == {
+        "id": world.lead.id,
+        "name": "Lena",
+        "role": "lead",
+        "status": "facilitator",
+    }
     assert joined["session"]["id"] == world.session_id
     assert joined["session"]["state"] == "scheduled"
     assert joined["group"] == {"name": "Tuesday evening", "ground_rules": ["Be kind."]}
@@ -46,7 +50,9 @@ async def test_join_rules_lobby_admission_and_first_chat(
     opened = await lead.call("session:open_lobby")
     assert opened["session"]["state"] == "lobby_open"
     assert await peer.next("session:state") == {
-        "session_id": world.session_id, "state": "lobby_open", "solo_reason": None
+        "session_id": world.session_id,
+        "state": "lobby_open",
+        "solo_reason": None,
     }
 
     assert await peer.call("lobby:enter") == {"ok": True, "status": "waiting"}
@@ -98,7 +104,9 @@ async def test_decline_with_a_message_and_asking_again(world: World, connect: Co
     declined = await lead.call("lobby:decline", {"member_id": person.id, "message": "Not today"})
     assert declined == {"ok": True}
     assert await peer.next("lobby:declined") == {
-        "session_id": world.session_id, "member_id": person.id, "message": "Not today"
+        "session_id": world.session_id,
+        "member_id": person.id,
+        "message": "Not today",
     }
     assert (await lead.next("lobby:updated"))["waiting"] == []
     again = await lead.call("lobby:admit", {"member_id": person.id})

@@ -28,9 +28,7 @@ async def two_servers(
     try:
         for name in ("a", "b"):  # one after the other: each applies the migrations on start
             started.append(
-                await start_server(
-                    dataclasses.replace(settings, data_dir=settings.data_dir / name)
-                )
+                await start_server(dataclasses.replace(settings, data_dir=settings.data_dir / name))
             )
         yield started[0][1], started[1][1]
     finally:

@@ -39,7 +39,9 @@ async def test_going_live_alone_needs_a_recorded_reason(
     assert live["ok"] and live["session"]["state"] == "live"
     assert live["session"]["solo_reason"] == "Co-facilitator is ill"
     assert await peer.next_matching("session:state", lambda d: d["state"] == "live") == {
-        "session_id": world.session_id, "state": "live", "solo_reason": "Co-facilitator is ill"
+        "session_id": world.session_id,
+        "state": "live",
+        "solo_reason": "Co-facilitator is ill",
     }
     stored = await _stored_session(running_server, world.session_id)
     assert stored.state == "live" and stored.solo_reason == "Co-facilitator is ill"
@@ -78,7 +80,8 @@ async def test_removed_peer_is_disconnected_and_must_be_admitted_again(
 
     assert await lead.call("participant:remove", {"member_id": person.id}) == {"ok": True}
     assert await peer.next("session:removed") == {
-        "session_id": world.session_id, "member_id": person.id
+        "session_id": world.session_id,
+        "member_id": person.id,
     }
     await asyncio.wait_for(peer.disconnected.wait(), 10)
     participants = await lead.next_matching(
@@ -117,7 +120,7 @@ async def test_rejoin_with_the_token_continues_as_the_same_member(
         lambda d: any(p["id"] == person.id and p["connected"] for p in d["participants"]),
     )
     assert (await back.call("chat:send", {"text": "after"}))["ok"]
-    assert (await lead.next_matching("chat:message", lambda d: d["text"] == "after"))
+    assert await lead.next_matching("chat:message", lambda d: d["text"] == "after")
 
 
 async def test_ending_forgets_the_chat_and_closes_the_room(
@@ -128,7 +131,7 @@ async def test_ending_forgets_the_chat_and_closes_the_room(
     assert (await peer.call("chat:send", {"text": "private"}))["ok"]
     ended = await lead.call("session:end")
     assert ended["session"]["state"] == "ended"
-    assert (await peer.next_matching("session:state", lambda d: d["state"] == "ended"))
+    assert await peer.next_matching("session:state", lambda d: d["state"] == "ended")
     assert (await peer.call("chat:send", {"text": "late"}))["error"]["code"] == "not_in_room"
     live = running_server.app[context.LIVE]
     assert await live.tail(world.session_id, "chat:main", 200) == []

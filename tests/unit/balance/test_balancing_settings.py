@@ -20,9 +20,16 @@ def test_nothing_stored_means_the_defaults() -> None:
 
 
 def test_seconds_become_milliseconds_and_back() -> None:
-    policy = policy_from_settings({"round_turn_s": 240, "quiet_alert_s": 600,
-                                   "dominance_share": 0.4, "nudge_facilitators": True,
-                                   "min_peers_for_share": 2, "share_nudge_factor": 3})
+    policy = policy_from_settings(
+        {
+            "round_turn_s": 240,
+            "quiet_alert_s": 600,
+            "dominance_share": 0.4,
+            "nudge_facilitators": True,
+            "min_peers_for_share": 2,
+            "share_nudge_factor": 3,
+        }
+    )
     assert policy.round_turn_ms == 240_000 and policy.quiet_alert_ms == 600_000
     assert policy.dominance_share == 0.4 and policy.nudge_facilitators is True
     assert policy.min_peers_for_share == 2 and policy.share_nudge_factor == 3.0
@@ -31,12 +38,21 @@ def test_seconds_become_milliseconds_and_back() -> None:
     assert policy_from_settings(shown) == policy
 
 
-@pytest.mark.parametrize("bad", [
-    {"round_turn_s": 10}, {"round_turn_s": 4000}, {"round_turn_s": 60.5},
-    {"dominance_share": 0}, {"dominance_share": 1.5}, {"nudge_facilitators": 1},
-    {"quiet_alert_s": True}, {"min_peers_for_share": 1}, {"share_nudge_factor": "2"},
-    {"volume": 3},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"round_turn_s": 10},
+        {"round_turn_s": 4000},
+        {"round_turn_s": 60.5},
+        {"dominance_share": 0},
+        {"dominance_share": 1.5},
+        {"nudge_facilitators": 1},
+        {"quiet_alert_s": True},
+        {"min_peers_for_share": 1},
+        {"share_nudge_factor": "2"},
+        {"volume": 3},
+    ],
+)
 def test_out_of_range_or_unknown_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(DomainError) as raised:
         validate_balancing_settings(bad)

@@ -10,32 +10,64 @@ from server.services.summary import build_summary, render_csv, render_svg
 
 
 def _member(member: str, kind: str, total_ms: int, share: float) -> dict[str, object]:
-    return {"member": member, "kind": kind, "total_ms": total_ms, "turns": 2,
-            "longest_turn_ms": total_ms // 2, "share": share, "not_yet_spoken": total_ms == 0,
-            "interruptions_made": 0, "times_interrupted": 1}
+    return {
+        "member": member,
+        "kind": kind,
+        "total_ms": total_ms,
+        "turns": 2,
+        "longest_turn_ms": total_ms // 2,
+        "share": share,
+        "not_yet_spoken": total_ms == 0,
+        "interruptions_made": 0,
+        "times_interrupted": 1,
+    }
 
 
-REPORT = {"rooms": {"main": {
-    "members": [_member("a", "peer", 60_000, 0.5), _member("b", "peer", 0, 0.0),
-                _member("f", "facilitator", 60_000, 0.5)],
-    "room_talk_ms": 120_000, "peer_talk_ms": 60_000, "facilitator_talk_ms": 60_000,
-    "balance_gini": 0.5, "balance_explanation": "uneven", "longest_monologue_member": "a",
-    "longest_monologue_ms": 30_000,
-}}}
-NAMES = {"a": "=HYPERLINK(\"x\")", "b": "<Bo & Co>", "f": "Lena"}
-RECORD = {"rounds": [{"room_id": "main", "kind": "check_in", "title": "", "per_person_ms": 1,
-                      "started_at_ms": 1, "ended_at_ms": 2,
-                      "outcomes": [{"member_id": "a", "outcome": "spoke"}]}],
-          "cues": [{"member_id": "a", "reason": "long_turn", "room_id": "main", "at_ms": 5}],
-          "alerts": {"quiet": 2}}
+REPORT = {
+    "rooms": {
+        "main": {
+            "members": [
+                _member("a", "peer", 60_000, 0.5),
+                _member("b", "peer", 0, 0.0),
+                _member("f", "facilitator", 60_000, 0.5),
+            ],
+            "room_talk_ms": 120_000,
+            "peer_talk_ms": 60_000,
+            "facilitator_talk_ms": 60_000,
+            "balance_gini": 0.5,
+            "balance_explanation": "uneven",
+            "longest_monologue_member": "a",
+            "longest_monologue_ms": 30_000,
+        }
+    }
+}
+NAMES = {"a": '=HYPERLINK("x")', "b": "<Bo & Co>", "f": "Lena"}
+RECORD = {
+    "rounds": [
+        {
+            "room_id": "main",
+            "kind": "check_in",
+            "title": "",
+            "per_person_ms": 1,
+            "started_at_ms": 1,
+            "ended_at_ms": 2,
+            "outcomes": [{"member_id": "a", "outcome": "spoke"}],
+        }
+    ],
+    "cues": [{"member_id": "a", "reason": "long_turn", "room_id": "main", "at_ms": 5}],
+    "alerts": {"quiet": 2},
+}
 
 
 def test_summary_document() -> None:
     doc = build_summary("s1", REPORT, NAMES, RECORD, went_live_at_ms=0, ended_at_ms=10)
     rows = doc["rooms"]["main"]["members"]
     assert [r["member_id"] for r in rows] == ["a", "b", "f"]  # peers first, most talk first
-    assert doc["cues"] == {"count": 1, "by_reason": {"long_turn": 1}, "sent": [
-        {**RECORD["cues"][0], "name": NAMES["a"]}]}
+    assert doc["cues"] == {
+        "count": 1,
+        "by_reason": {"long_turn": 1},
+        "sent": [{**RECORD["cues"][0], "name": NAMES["a"]}],
+    }
     assert doc["alerts"] == {"quiet": 2}
     assert doc["rounds"][0]["outcomes"][0]["name"] == NAMES["a"]
     empty = build_summary("s1", {"rooms": {}}, {}, None, went_live_at_ms=None, ended_at_ms=1)

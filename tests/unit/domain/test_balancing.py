@@ -24,10 +24,31 @@ from facilitator.talk_time_report import MemberTalkTime, RoomTalkTime, build_roo
 MIN = 60_000
 
 
-def person(member: str, total_ms: int = 0, *, current_ms: int = 0, speaking: bool = False,
-           silent_ms: int = 0, kind: str = "peer", present: bool = True) -> MemberTalkTime:
-    return MemberTalkTime(member, kind, present, speaking, total_ms, 1 if total_ms else 0,
-                          current_ms, current_ms, silent_ms, total_ms == 0, 0.0, 0, 0)
+def person(
+    member: str,
+    total_ms: int = 0,
+    *,
+    current_ms: int = 0,
+    speaking: bool = False,
+    silent_ms: int = 0,
+    kind: str = "peer",
+    present: bool = True,
+) -> MemberTalkTime:
+    return MemberTalkTime(
+        member,
+        kind,
+        present,
+        speaking,
+        total_ms,
+        1 if total_ms else 0,
+        current_ms,
+        current_ms,
+        silent_ms,
+        total_ms == 0,
+        0.0,
+        0,
+        0,
+    )
 
 
 def room(*members: MemberTalkTime, now_ms: int = 0) -> RoomTalkTime:
@@ -41,14 +62,19 @@ EVEN = (person("b", 3 * MIN), person("c", 3 * MIN), person("d", 3 * MIN))
     ("name", "speaker", "reason"),
     [
         ("long turn", person("a", 7 * MIN, current_ms=6 * MIN, speaking=True), "long_turn"),
-        ("just under long turn", person("a", 3 * MIN, current_ms=6 * MIN - 1, speaking=True),
-         None),
+        ("just under long turn", person("a", 3 * MIN, current_ms=6 * MIN - 1, speaking=True), None),
         # fair share = 22/4 = 5.5 min; a holds 13 > 11
-        ("over twice fair share", person("a", 13 * MIN, current_ms=MIN, speaking=True),
-         "large_share"),
+        (
+            "over twice fair share",
+            person("a", 13 * MIN, current_ms=MIN, speaking=True),
+            "large_share",
+        ),
         ("over share but silent", person("a", 13 * MIN), None),
-        ("facilitator not nudged",
-         person("a", 13 * MIN, current_ms=7 * MIN, speaking=True, kind="facilitator"), None),
+        (
+            "facilitator not nudged",
+            person("a", 13 * MIN, current_ms=7 * MIN, speaking=True, kind="facilitator"),
+            None,
+        ),
     ],
 )
 def test_nudge_reasons(name: str, speaker: MemberTalkTime, reason: str | None) -> None:
@@ -81,8 +107,7 @@ def test_round_time_nudges_speaker_and_tells_facilitators_once() -> None:
     state, events = evaluate(room(speaker, *EVEN), BalancingPolicy(), state, 2 * MIN - 1)
     assert events == ()
     state, events = evaluate(room(speaker, *EVEN), BalancingPolicy(), state, 2 * MIN)
-    assert events == (RoundTimeUp("a", 2 * MIN, 2 * MIN),
-                      SpeakerNudged("a", "round_time", 2 * MIN))
+    assert events == (RoundTimeUp("a", 2 * MIN, 2 * MIN), SpeakerNudged("a", "round_time", 2 * MIN))
     state, events = evaluate(room(speaker, *EVEN), BalancingPolicy(), state, 2 * MIN + 1000)
     assert events == ()
 
@@ -90,11 +115,11 @@ def test_round_time_nudges_speaker_and_tells_facilitators_once() -> None:
 def test_quiet_peer_alert_once_per_crossing() -> None:
     policy = BalancingPolicy(quiet_alert_ms=15 * MIN)
     state = BalancingState()
-    timeline = [(14 * MIN, 0), (15 * MIN, 1), (16 * MIN, 0), (0, 0), (15 * MIN, 1),
-                (15 * MIN, 0)]
+    timeline = [(14 * MIN, 0), (15 * MIN, 1), (16 * MIN, 0), (0, 0), (15 * MIN, 1), (15 * MIN, 0)]
     for silent, alerts in timeline:
-        snap = room(person("q", silent_ms=silent), person("f", kind="facilitator",
-                                                          silent_ms=60 * MIN))
+        snap = room(
+            person("q", silent_ms=silent), person("f", kind="facilitator", silent_ms=60 * MIN)
+        )
         state, events = evaluate(snap, policy, state, 0)
         flagged = [e for e in events if isinstance(e, PeerQuietFlagged)]
         assert len(flagged) == alerts, (silent, alerts)

@@ -40,8 +40,14 @@ def board_with(*people: tuple[str, Role]) -> BreakoutBoard:
 
 
 def group() -> BreakoutBoard:
-    return board_with(("lead", "lead"), ("co", "co"), ("sb", "standby"), ("p1", "peer"),
-                      ("p2", "peer"), ("p3", "peer"))
+    return board_with(
+        ("lead", "lead"),
+        ("co", "co"),
+        ("sb", "standby"),
+        ("p1", "peer"),
+        ("p2", "peer"),
+        ("p3", "peer"),
+    )
 
 
 def test_open_moves_peers_and_opener_with_notice() -> None:
@@ -64,29 +70,54 @@ BreakoutAction = Callable[[BreakoutBoard], object]
 @pytest.mark.parametrize(
     ("name", "action", "code"),
     [
-        ("peer already in another breakout",
-         lambda b: open_breakout(b, "lead", "b2", ("p1",), 2000), "peer_busy"),
-        ("room name taken", lambda b: open_breakout(b, "lead", "b1", ("p2",), 2000),
-         "breakout_exists"),
-        ("main is not a breakout", lambda b: open_breakout(b, "lead", MAIN_ROOM, ("p2",), 2000),
-         "breakout_exists"),
+        (
+            "peer already in another breakout",
+            lambda b: open_breakout(b, "lead", "b2", ("p1",), 2000),
+            "peer_busy",
+        ),
+        (
+            "room name taken",
+            lambda b: open_breakout(b, "lead", "b1", ("p2",), 2000),
+            "breakout_exists",
+        ),
+        (
+            "main is not a breakout",
+            lambda b: open_breakout(b, "lead", MAIN_ROOM, ("p2",), 2000),
+            "breakout_exists",
+        ),
         ("no peers", lambda b: open_breakout(b, "lead", "b2", (), 2000), "no_peers"),
-        ("facilitator is not a peer", lambda b: open_breakout(b, "lead", "b2", ("sb",), 2000),
-         "not_a_peer"),
-        ("peer may not open", lambda b: open_breakout(b, "p2", "b2", ("p3",), 2000),
-         "not_permitted"),
-        ("hidden standby may not open", lambda b: open_breakout(b, "sb", "b2", ("p3",), 2000),
-         "not_permitted"),
-        ("notice too long",
-         lambda b: open_breakout(b, "lead", "b2", ("p2",), 2000, notice="x" * 201),
-         "notice_too_long"),
-        ("unknown peer", lambda b: open_breakout(b, "lead", "b2", ("ghost",), 2000),
-         "not_a_peer"),
+        (
+            "facilitator is not a peer",
+            lambda b: open_breakout(b, "lead", "b2", ("sb",), 2000),
+            "not_a_peer",
+        ),
+        (
+            "peer may not open",
+            lambda b: open_breakout(b, "p2", "b2", ("p3",), 2000),
+            "not_permitted",
+        ),
+        (
+            "hidden standby may not open",
+            lambda b: open_breakout(b, "sb", "b2", ("p3",), 2000),
+            "not_permitted",
+        ),
+        (
+            "notice too long",
+            lambda b: open_breakout(b, "lead", "b2", ("p2",), 2000, notice="x" * 201),
+            "notice_too_long",
+        ),
+        ("unknown peer", lambda b: open_breakout(b, "lead", "b2", ("ghost",), 2000), "not_a_peer"),
         ("move busy peer", lambda b: move_to_breakout(b, "lead", "p1", "b1", 2000), "peer_busy"),
-        ("move into unknown room", lambda b: move_to_breakout(b, "lead", "p2", "zz", 2000),
-         "unknown_breakout"),
-        ("return someone in main", lambda b: return_to_main(b, "lead", "p2", 2000),
-         "not_in_breakout"),
+        (
+            "move into unknown room",
+            lambda b: move_to_breakout(b, "lead", "p2", "zz", 2000),
+            "unknown_breakout",
+        ),
+        (
+            "return someone in main",
+            lambda b: return_to_main(b, "lead", "p2", 2000),
+            "not_in_breakout",
+        ),
         ("peer asks from main", lambda b: request_return(b, "p2", 2000), "not_in_breakout"),
         ("close unknown", lambda b: close_breakout(b, "lead", "zz", 2000), "unknown_breakout"),
         ("peer may not close", lambda b: close_breakout(b, "p1", "b1", 2000), "not_permitted"),
@@ -121,15 +152,18 @@ def test_several_breakouts_at_once() -> None:
 @pytest.mark.parametrize(
     ("name", "people", "warned"),
     [
-        ("last facilitator leaves main", (("lead", "lead"), ("p1", "peer"), ("p2", "peer")),
-         True),
+        ("last facilitator leaves main", (("lead", "lead"), ("p1", "peer"), ("p2", "peer")), True),
         ("co stays in main", (("lead", "lead"), ("co", "co"), ("p1", "peer")), False),
-        ("standby in main still attends", (("lead", "lead"), ("sb", "standby"),
-                                           ("p1", "peer")), False),
+        (
+            "standby in main still attends",
+            (("lead", "lead"), ("sb", "standby"), ("p1", "peer")),
+            False,
+        ),
     ],
 )
-def test_main_room_unattended_warning(name: str, people: tuple[tuple[str, Role], ...],
-                                      warned: bool) -> None:
+def test_main_room_unattended_warning(
+    name: str, people: tuple[tuple[str, Role], ...], warned: bool
+) -> None:
     board, events = open_breakout(board_with(*people), "lead", "b1", ("p1",), 1000)
     assert board.room_of("lead") == "b1"
     unattended = [e for e in events if isinstance(e, MainRoomUnattended)]

@@ -21,8 +21,11 @@ FACILITATOR = Path(events.__file__).parent
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.__name__)
 def test_every_event_class_of_a_rule_module_is_re_exported(module: ModuleType) -> None:
     defined = {
-        name for name, obj in vars(module).items()
-        if inspect.isclass(obj) and is_dataclass(obj) and obj.__module__ == module.__name__
+        name
+        for name, obj in vars(module).items()
+        if inspect.isclass(obj)
+        and is_dataclass(obj)
+        and obj.__module__ == module.__name__
         and "audience" in vars(obj)
     }
     assert defined, module
@@ -50,6 +53,11 @@ def test_no_facilitator_module_imports_events() -> None:
 
 def test_events_imports_first_in_a_fresh_interpreter() -> None:
     code = "import facilitator.events as e; print(len(e.__all__))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=FACILITATOR.parent, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=FACILITATOR.parent,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

@@ -67,9 +67,13 @@ def test_handover_refusals(name: str, actor: str, to: str, code: str) -> None:
         ("standby only if no co", TEAM, ("bo", "cy"), "sam", True),
     ],
 )
-def test_lead_drop_promotes(name: str, team: tuple[tuple[str, FacilitatorRole], ...],
-                            dropped_first: tuple[str, ...], new_lead: str,
-                            appeared: bool) -> None:
+def test_lead_drop_promotes(
+    name: str,
+    team: tuple[tuple[str, FacilitatorRole], ...],
+    dropped_first: tuple[str, ...],
+    new_lead: str,
+    appeared: bool,
+) -> None:
     state = seated(*team)
     for member in dropped_first:
         state, _ = facilitator_dropped(state, member, 10)
@@ -93,8 +97,7 @@ def test_last_facilitator_drop_pauses_until_one_returns() -> None:
     assert events == (SessionPaused(200),) and state.paused and state.lead is None
     assert facilitator_dropped(state, "ann", 250) == (state, ())
     state, events = facilitator_returned(state, "bo", 5200)
-    assert events == (SessionResumed("bo", 5000, 5200),
-                      LeadChanged("bo", None, "resumed", 5200))
+    assert events == (SessionResumed("bo", 5000, 5200), LeadChanged("bo", None, "resumed", 5200))
     assert state.lead == "bo" and not state.paused
     state, events = facilitator_returned(state, "ann", 6000)
     assert events == () and state.role_of("ann") == "co"

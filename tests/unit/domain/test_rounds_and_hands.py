@@ -32,7 +32,11 @@ def test_round_runs_through_order_with_timer() -> None:
     assert rnd.per_person_ms == 360_000 and events[-1] == SpeakerUp("a", 360_000, 1000)
     status = round_status(rnd, 361_000)
     assert (status.current, status.elapsed_ms, status.over_time, status.up_next) == (
-        "a", 360_000, True, "b")
+        "a",
+        360_000,
+        True,
+        "b",
+    )
     assert round_status(rnd, 300_999).left_ms == 60_001
     rnd, events = next_speaker(rnd, 400_000)
     assert events == (SpeakerUp("b", 360_000, 400_000),)
@@ -40,7 +44,8 @@ def test_round_runs_through_order_with_timer() -> None:
     assert events == (TurnPassed("b", 410_000), SpeakerUp("c", 360_000, 410_000))
     rnd, events = next_speaker(rnd, 500_000)
     assert rnd.ended and events == (
-        RoundEnded("check_in", (("a", "spoke"), ("b", "passed"), ("c", "spoke")), 500_000),)
+        RoundEnded("check_in", (("a", "spoke"), ("b", "passed"), ("c", "spoke")), 500_000),
+    )
     with pytest.raises(DomainError) as err:
         next_speaker(rnd, 600_000)
     assert err.value.code == "round_ended"
@@ -101,8 +106,9 @@ TALK = {"loud": 600_000, "mid": 60_000, "quiet": 0}
         ([("mid", 0), ("mid", 9)], ("mid",)),  # raising twice keeps one hand
     ],
 )
-def test_hand_queue_quietest_first(raises: list[tuple[str, int]],
-                                   expected: tuple[str, ...]) -> None:
+def test_hand_queue_quietest_first(
+    raises: list[tuple[str, int]], expected: tuple[str, ...]
+) -> None:
     queue = HandQueue()
     for member, at in raises:
         queue, _ = raise_hand(queue, member, at, TALK)

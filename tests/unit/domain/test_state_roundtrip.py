@@ -137,6 +137,7 @@ def _leaves(seen: object) -> list[object]:
 
 # --- talk ledger -------------------------------------------------------------------------------
 
+
 def rooms_at(ledger: TalkLedger, now_ms: int) -> tuple[RoomTalkTime, ...]:
     return tuple(ledger.snapshot(room, now_ms) for room in ledger.rooms())
 
@@ -166,10 +167,13 @@ def ledger_step(op: str, *args: Any) -> Step:
     return step
 
 
-def ledger_script(name: str, rows: list[tuple[Any, ...]], config: TalkTimeConfig | None = None,
-                  **kw: Any) -> Script:
-    joins = [("join", m, "main", kind, 0) for m, kind in
-             (("a", "peer"), ("b", "peer"), ("c", "peer"), ("f", "facilitator"))]
+def ledger_script(
+    name: str, rows: list[tuple[Any, ...]], config: TalkTimeConfig | None = None, **kw: Any
+) -> Script:
+    joins = [
+        ("join", m, "main", kind, 0)
+        for m, kind in (("a", "peer"), ("b", "peer"), ("c", "peer"), ("f", "facilitator"))
+    ]
     steps = tuple(ledger_step(*row) for row in [*joins, *rows])
     return Script(name, TalkLedger(config=config or TalkTimeConfig()), steps, **kw)
 
@@ -262,19 +266,35 @@ def test_talk_ledger_continues_identically_after_restore(script: Script) -> None
 # --- balancing: round, hands, nudges and alerts --------------------------------------------------
 
 POLICY = BalancingPolicy(
-    long_turn_ms=10_000, share_nudge_factor=1.5, nudge_repeat_ms=8_000, quiet_alert_ms=20_000,
-    dominance_share=0.5, min_room_talk_ms=5_000, min_peers_for_share=2,
+    long_turn_ms=10_000,
+    share_nudge_factor=1.5,
+    nudge_repeat_ms=8_000,
+    quiet_alert_ms=20_000,
+    dominance_share=0.5,
+    min_room_talk_ms=5_000,
+    min_peers_for_share=2,
 )
-SPEECH = [("a", True, 1000), ("a", False, 30_000), ("b", True, 31_000), ("b", False, 36_000),
-          ("c", True, 50_000), ("c", False, 58_000)]
+SPEECH = [
+    ("a", True, 1000),
+    ("a", False, 30_000),
+    ("b", True, 31_000),
+    ("b", False, 36_000),
+    ("c", True, 50_000),
+    ("c", False, 58_000),
+]
 
 
 def talk_at(now_ms: int) -> RoomTalkTime:
     """The main room's figures at ``now_ms``; talk does not depend on balancing, so the ledger
     is replayed here rather than carried (and serialised) with the balancing state."""
     ledger = TalkLedger()
-    for member, kind in (("a", "peer"), ("b", "peer"), ("c", "peer"), ("d", "peer"),
-                         ("f", "facilitator")):
+    for member, kind in (
+        ("a", "peer"),
+        ("b", "peer"),
+        ("c", "peer"),
+        ("d", "peer"),
+        ("f", "facilitator"),
+    ):
         ledger, _ = ledger.member_joined(member, "main", kind, 0)
     for member, speaking, at_ms in SPEECH:
         if at_ms <= now_ms:
@@ -295,6 +315,7 @@ def in_round(change: Callable[[Round], tuple[Round, tuple[RoundEvent, ...]]]) ->
         assert st.round is not None
         rnd, events = change(st.round)
         return replace(st, round=rnd), events
+
     return step
 
 
@@ -302,6 +323,7 @@ def hands(change: Callable[[Any], tuple[Any, ...]]) -> Step:
     def step(st: BalancingState) -> tuple[BalancingState, object]:
         queue, *rest = change(st.hands)
         return replace(st, hands=queue), tuple(rest)
+
     return step
 
 
@@ -309,6 +331,7 @@ def round_started(at_ms: int) -> Step:
     def step(st: BalancingState) -> tuple[BalancingState, object]:
         rnd, events = start_round("check_in", ("a", "b", "c", "d"), at_ms, 8_000, "This week")
         return replace(st, round=rnd), events
+
     return step
 
 
@@ -340,23 +363,31 @@ BALANCING_STEPS: tuple[Step, ...] = (
 
 
 def test_balancing_state_continues_identically_after_restore() -> None:
-    check_script(Script(
-        "check-in round with hands and alerts",
-        BalancingState(),
-        BALANCING_STEPS,
-        must_reach=(
-            lambda st: st.round_time_reported is not None,
-            lambda st: bool(st.last_nudged_at_ms),
-            lambda st: len(st.quiet_flagged) >= 2 and bool(st.dominance_flagged),
-            lambda st: any(h.pinned for h in st.hands.hands),
-            lambda st: st.round is not None and bool(st.round.outcomes) and not st.round.ended,
-        ),
-        must_emit=(SpeakerNudged, RoundTimeUp, PeerQuietFlagged, TalkDominanceFlagged,
-                   HandQueueChanged),
-    ))
+    check_script(
+        Script(
+            "check-in round with hands and alerts",
+            BalancingState(),
+            BALANCING_STEPS,
+            must_reach=(
+                lambda st: st.round_time_reported is not None,
+                lambda st: bool(st.last_nudged_at_ms),
+                lambda st: len(st.quiet_flagged) >= 2 and bool(st.dominance_flagged),
+                lambda st: any(h.pinned for h in st.hands.hands),
+                lambda st: st.round is not None and bool(st.round.outcomes) and not st.round.ended,
+            ),
+            must_emit=(
+                SpeakerNudged,
+                RoundTimeUp,
+                PeerQuietFlagged,
+                TalkDominanceFlagged,
+                HandQueueChanged,
+            ),
+        )
+    )
 
 
 # --- breakouts -----------------------------------------------------------------------------------
+
 
 def board_view(board: BreakoutBoard) -> object:
     return breakout_status(board), board.members_in("main"), board.main_attended()
@@ -366,18 +397,27 @@ def on_board(change: Callable[[BreakoutBoard], tuple[BreakoutBoard, tuple[Any, .
     def step(board: BreakoutBoard) -> tuple[BreakoutBoard, object]:
         board, events = change(board)
         return board, (events, board_view(board))
+
     return step
 
 
 BREAKOUT_STEPS: tuple[Step, ...] = (
-    *(on_board(lambda b, m=m, r=r: member_arrived(b, m, r, 0)) for m, r in
-      (("lead", "lead"), ("co", "co"), ("sb", "standby"), ("p1", "peer"), ("p2", "peer"),
-       ("p3", "peer"), ("p4", "peer"))),
+    *(
+        on_board(lambda b, m=m, r=r: member_arrived(b, m, r, 0))
+        for m, r in (
+            ("lead", "lead"),
+            ("co", "co"),
+            ("sb", "standby"),
+            ("p1", "peer"),
+            ("p2", "peer"),
+            ("p3", "peer"),
+            ("p4", "peer"),
+        )
+    ),
     on_board(lambda b: open_breakout(b, "co", "b1", ("p1",), 1000, notice="Back shortly")),
     on_board(lambda b: request_return(b, "p1", 1500)),
     on_board(lambda b: request_return(b, "p1", 1600)),
-    on_board(lambda b: open_breakout(b, "lead", "b2", ("p2", "p3"), 2000,
-                                     facilitator_joins=False)),
+    on_board(lambda b: open_breakout(b, "lead", "b2", ("p2", "p3"), 2000, facilitator_joins=False)),
     on_board(lambda b: open_breakout(b, "lead", "b3", ("p1",), 2100)),  # refused: peer_busy
     on_board(lambda b: move_to_breakout(b, "lead", "p4", "b2", 2500)),
     on_board(lambda b: step_in(b, "lead", "b2", 3000)),
@@ -393,24 +433,28 @@ BREAKOUT_STEPS: tuple[Step, ...] = (
 
 
 def test_breakout_board_continues_identically_after_restore() -> None:
-    check_script(Script(
-        "two breakouts, a return request and the main-room warning",
-        BreakoutBoard(),
-        BREAKOUT_STEPS,
-        must_reach=(
-            lambda b: len(b.breakouts) == 2,
-            lambda b: any(o.return_requested for o in b.breakouts.values()),
-        ),
-        must_emit=(ReturnRequested, MainRoomUnattended, MainRoomAttended),
-    ))
+    check_script(
+        Script(
+            "two breakouts, a return request and the main-room warning",
+            BreakoutBoard(),
+            BREAKOUT_STEPS,
+            must_reach=(
+                lambda b: len(b.breakouts) == 2,
+                lambda b: any(o.return_requested for o in b.breakouts.values()),
+            ),
+            must_emit=(ReturnRequested, MainRoomUnattended, MainRoomAttended),
+        )
+    )
 
 
 # --- leadership ----------------------------------------------------------------------------------
+
 
 def seats(change: Callable[[Leadership], tuple[Leadership, tuple[Any, ...]]]) -> Step:
     def step(state: Leadership) -> tuple[Leadership, object]:
         state, events = change(state)
         return state, (events, (state.lead, state.paused, state.visible_facilitators()))
+
     return step
 
 
@@ -424,8 +468,10 @@ LEADERSHIP_STEPS: tuple[Step, ...] = (
     seats(lambda s: facilitator_dropped(s, "cy", 200)),  # earliest connected co takes over
     seats(lambda s: facilitator_returned(s, "cy", 300)),
     seats(lambda s: appear(s, "sam", 400)),
-    *(seats(lambda s, m=m, t=t: facilitator_dropped(s, m, t))
-      for m, t in (("bo", 500), ("ann", 510), ("cy", 520), ("sam", 530))),
+    *(
+        seats(lambda s, m=m, t=t: facilitator_dropped(s, m, t))
+        for m, t in (("bo", 500), ("ann", 510), ("cy", 520), ("sam", 530))
+    ),
     seats(lambda s: facilitator_returned(s, "bo", 600)),
     seats(lambda s: facilitator_joined(s, "dee", "standby", 700)),
     seats(lambda s: facilitator_dropped(s, "bo", 800)),  # only a standby is left to lead
@@ -433,16 +479,19 @@ LEADERSHIP_STEPS: tuple[Step, ...] = (
 
 
 def test_leadership_continues_identically_after_restore() -> None:
-    check_script(Script(
-        "handover, promotion, pause and resume",
-        Leadership(),
-        LEADERSHIP_STEPS,
-        must_reach=(lambda s: s.paused,),
-        must_emit=(StandbyAppeared, SessionPaused, SessionResumed),
-    ))
+    check_script(
+        Script(
+            "handover, promotion, pause and resume",
+            Leadership(),
+            LEADERSHIP_STEPS,
+            must_reach=(lambda s: s.paused,),
+            must_emit=(StandbyAppeared, SessionPaused, SessionResumed),
+        )
+    )
 
 
 # --- refusing what cannot be trusted -------------------------------------------------------------
+
 
 def sample_states() -> list[Any]:
     ledger, _ = run(LEDGER_SCRIPTS[0].initial, LEDGER_SCRIPTS[0].steps[:12])
@@ -468,8 +517,9 @@ def corrupt(data: dict[str, Any], how: str) -> object:
 
 
 @pytest.mark.parametrize("state", sample_states(), ids=lambda s: type(s).__name__)
-@pytest.mark.parametrize("how", ["v2", "no v", "v as str", "v true", "no list", "missing key",
-                                 "wrong type"])
+@pytest.mark.parametrize(
+    "how", ["v2", "no v", "v as str", "v true", "no list", "missing key", "wrong type"]
+)
 def test_unknown_versions_and_malformed_state_are_refused(state: Any, how: str) -> None:
     with pytest.raises(DomainError) as err:
         type(state).from_dict(corrupt(state.to_dict(), how))
@@ -486,8 +536,9 @@ def test_unknown_versions_and_malformed_state_are_refused(state: Any, how: str) 
         (BalancingState, ("hands", "hands", 0, "raised_at_ms"), "2000"),
     ],
 )
-def test_values_outside_the_domain_are_refused(cls: Any, path: tuple[Any, ...],
-                                               value: object) -> None:
+def test_values_outside_the_domain_are_refused(
+    cls: Any, path: tuple[Any, ...], value: object
+) -> None:
     state = next(s for s in sample_states() if type(s) is cls)
     data = state.to_dict()
     target = data

@@ -18,9 +18,13 @@ from facilitator.talk_time_report import gini
 Step = tuple[str, bool, int]
 
 
-def run(steps: list[Step], *, peers: tuple[str, ...] = ("a", "b", "c"),
-        facilitators: tuple[str, ...] = ("f",), config: TalkTimeConfig | None = None,
-        ) -> tuple[TalkLedger, list[object]]:
+def run(
+    steps: list[Step],
+    *,
+    peers: tuple[str, ...] = ("a", "b", "c"),
+    facilitators: tuple[str, ...] = ("f",),
+    config: TalkTimeConfig | None = None,
+) -> tuple[TalkLedger, list[object]]:
     ledger = TalkLedger(config=config or TalkTimeConfig())
     events: list[object] = []
     for p in peers:
@@ -37,20 +41,36 @@ def run(steps: list[Step], *, peers: tuple[str, ...] = ("a", "b", "c"),
     ("name", "steps", "now_ms", "total_ms", "turns"),
     [
         ("single turn", [("a", True, 1000), ("a", False, 4000)], 10_000, 3000, 1),
-        ("short pause merges", [("a", True, 0), ("a", False, 2000), ("a", True, 2900),
-                                ("a", False, 5000)], 10_000, 5000, 1),
-        ("pause at merge gap splits", [("a", True, 0), ("a", False, 2000), ("a", True, 3000),
-                                       ("a", False, 5000)], 10_000, 4000, 2),
+        (
+            "short pause merges",
+            [("a", True, 0), ("a", False, 2000), ("a", True, 2900), ("a", False, 5000)],
+            10_000,
+            5000,
+            1,
+        ),
+        (
+            "pause at merge gap splits",
+            [("a", True, 0), ("a", False, 2000), ("a", True, 3000), ("a", False, 5000)],
+            10_000,
+            4000,
+            2,
+        ),
         ("blip is not a turn", [("a", True, 0), ("a", False, 499)], 10_000, 0, 0),
         ("exactly min turn counts", [("a", True, 0), ("a", False, 500)], 10_000, 500, 1),
-        ("repeated start ignored", [("a", True, 0), ("a", True, 1000), ("a", False, 2000)],
-         10_000, 2000, 1),
+        (
+            "repeated start ignored",
+            [("a", True, 0), ("a", True, 1000), ("a", False, 2000)],
+            10_000,
+            2000,
+            1,
+        ),
         ("open turn counted live", [("a", True, 0)], 7000, 7000, 1),
         ("open blip not counted live", [("a", True, 0)], 300, 0, 0),
     ],
 )
-def test_turns_merge_and_blips(name: str, steps: list[Step], now_ms: int, total_ms: int,
-                               turns: int) -> None:
+def test_turns_merge_and_blips(
+    name: str, steps: list[Step], now_ms: int, total_ms: int, turns: int
+) -> None:
     ledger, _ = run(steps)
     figures = ledger.snapshot("main", now_ms).member("a")
     assert figures is not None
@@ -66,35 +86,48 @@ def test_turn_ends_at_pause_start_once_gap_passes() -> None:
 
 
 def test_zero_merge_gap_ends_turn_at_once() -> None:
-    _, events = run([("a", True, 0), ("a", False, 800)],
-                    config=TalkTimeConfig(merge_gap_ms=0, min_turn_ms=500))
+    _, events = run(
+        [("a", True, 0), ("a", False, 800)], config=TalkTimeConfig(merge_gap_ms=0, min_turn_ms=500)
+    )
     assert TurnEnded("a", "main", 0, 800, True) in events
 
 
 def test_overlap_counts_for_each_speaker_and_as_interruption() -> None:
-    ledger, events = run([("a", True, 0), ("b", True, 2000), ("a", False, 4000),
-                          ("b", False, 6000)])
+    ledger, events = run(
+        [("a", True, 0), ("b", True, 2000), ("a", False, 4000), ("b", False, 6000)]
+    )
     snap = ledger.snapshot("main", 10_000)
     a, b = snap.member("a"), snap.member("b")
     assert a is not None and b is not None
     assert (a.total_ms, b.total_ms, snap.room_talk_ms) == (4000, 4000, 8000)
     assert (a.times_interrupted, b.interruptions_made) == (1, 1)
     assert SpeakerInterrupted("b", "a", "main", 2000) in events
-    assert [(i.interrupter, i.interrupted, i.count) for i in snap.interruptions] == [
-        ("b", "a", 1)]
+    assert [(i.interrupter, i.interrupted, i.count) for i in snap.interruptions] == [("b", "a", 1)]
 
 
 @pytest.mark.parametrize(
     ("name", "steps", "interruptions"),
     [
-        ("backchannel blip is no interruption",
-         [("a", True, 0), ("b", True, 1000), ("b", False, 1200)], 0),
-        ("starting in a short pause is turn-taking",
-         [("a", True, 0), ("a", False, 2000), ("b", True, 2300)], 0),
-        ("starting after the turn ended", [("a", True, 0), ("a", False, 2000),
-                                           ("b", True, 3500)], 0),
-        ("two speakers interrupted at once",
-         [("a", True, 0), ("b", True, 100), ("c", True, 2000)], 3),
+        (
+            "backchannel blip is no interruption",
+            [("a", True, 0), ("b", True, 1000), ("b", False, 1200)],
+            0,
+        ),
+        (
+            "starting in a short pause is turn-taking",
+            [("a", True, 0), ("a", False, 2000), ("b", True, 2300)],
+            0,
+        ),
+        (
+            "starting after the turn ended",
+            [("a", True, 0), ("a", False, 2000), ("b", True, 3500)],
+            0,
+        ),
+        (
+            "two speakers interrupted at once",
+            [("a", True, 0), ("b", True, 100), ("c", True, 2000)],
+            3,
+        ),
     ],
 )
 def test_interruption_rules(name: str, steps: list[Step], interruptions: int) -> None:
@@ -142,8 +175,17 @@ def test_move_measures_talk_per_room() -> None:
 
 
 def test_snapshot_figures_for_dashboard() -> None:
-    ledger, _ = run([("a", True, 0), ("a", False, 6000), ("f", True, 7000), ("f", False, 9000),
-                     ("b", True, 10_000), ("b", False, 12_000), ("c", True, 14_000)])
+    ledger, _ = run(
+        [
+            ("a", True, 0),
+            ("a", False, 6000),
+            ("f", True, 7000),
+            ("f", False, 9000),
+            ("b", True, 10_000),
+            ("b", False, 12_000),
+            ("c", True, 14_000),
+        ]
+    )
     snap = ledger.snapshot("main", 15_000)
     assert (snap.room_talk_ms, snap.peer_talk_ms, snap.facilitator_talk_ms) == (11000, 9000, 2000)
     assert snap.peers_present == 3 and snap.fair_share_ms == 3000
@@ -169,16 +211,22 @@ def test_turn_started_event() -> None:
 
 @pytest.mark.parametrize(
     ("values", "expected"),
-    [((), 0.0), ((5,), 0.0), ((0, 0, 0), 0.0), ((10, 10, 10), 0.0), ((0, 0, 30), 0.6667),
-     ((0, 10), 0.5), ((1, 2, 3, 4), 0.25)],
+    [
+        ((), 0.0),
+        ((5,), 0.0),
+        ((0, 0, 0), 0.0),
+        ((10, 10, 10), 0.0),
+        ((0, 0, 30), 0.6667),
+        ((0, 10), 0.5),
+        ((1, 2, 3, 4), 0.25),
+    ],
 )
 def test_gini(values: tuple[int, ...], expected: float) -> None:
     assert gini(values) == expected
 
 
 def test_balance_counts_present_peers_only() -> None:
-    ledger, _ = run([("a", True, 0), ("a", False, 9000), ("f", True, 10_000),
-                     ("f", False, 40_000)])
+    ledger, _ = run([("a", True, 0), ("a", False, 9000), ("f", True, 10_000), ("f", False, 40_000)])
     snap = ledger.snapshot("main", 50_000)
     assert snap.balance_gini == 0.6667  # a has all peer talk; f (facilitator) is ignored
     assert snap.balance_explanation.startswith("Talk is very uneven")

@@ -76,8 +76,9 @@ def test_a_facilitators_message_is_never_held_under_any_policy() -> None:
         ({"trigger_policy": 3}, Policy.MASK),
     ],
 )
-def test_a_missing_or_damaged_setting_means_mask(settings: dict[str, object] | None,
-                                                 expected: Policy) -> None:
+def test_a_missing_or_damaged_setting_means_mask(
+    settings: dict[str, object] | None, expected: Policy
+) -> None:
     assert policy_of(settings) is expected
     assert DEFAULT_POLICY is Policy.MASK
 
@@ -127,11 +128,14 @@ def test_spans_carry_both_offsets_and_categories_come_in_a_fixed_order() -> None
 
 
 def test_hit_counts_add_per_category_and_count_flagged_messages() -> None:
-    spans = spans_of("£5 and £6 at coral", [
-        FakeHit("amount", 0, 2, "£5", "r"),
-        FakeHit("amount", 7, 9, "£6", "r"),
-        FakeHit("brand", 13, 18, "coral", "coral"),
-    ])
+    spans = spans_of(
+        "£5 and £6 at coral",
+        [
+            FakeHit("amount", 0, 2, "£5", "r"),
+            FakeHit("amount", 7, 9, "£6", "r"),
+            FakeHit("brand", 13, 18, "coral", "coral"),
+        ],
+    )
     first = count_hits(None, spans)
     assert first == {"amount": 2, "brand": 1, "venue": 0, "messages": 1}
     second = count_hits(first, spans[:1])

@@ -74,7 +74,10 @@ class LiveStateContract:
         after = await roster.disconnect("s1", person_id="m1", sid="b")
         assert after is not None and not after.connected
         assert [p.to_participant() for p in await roster.in_room("s1", "main")][1] == {
-            "id": "m1", "name": "Ash", "role": "peer", "connected": False
+            "id": "m1",
+            "name": "Ash",
+            "role": "peer",
+            "connected": False,
         }
         dropped = await roster.drop("s1", "u1")
         assert dropped is not None and dropped.sids == ("c",)
