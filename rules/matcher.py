@@ -158,29 +158,33 @@ class Matcher:
         An exception cancels only the hits of its category that it overlaps; of overlapping hits
         the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
         quick = quick_views(text)
+        hint_search = self._grammar.numeric_hint.search
         if quick is None:
             base = normalise(text)
-            folded = fold_text_leet(base.text)
+            btext = base.text
+            folded = fold_text_leet(btext)
             raw = list(self._automaton.iter(folded))
-            digit = DIGITISH.search(base.text)
-            spaced = SPACED_HINT.search(base.text) is not None
-            if not raw and digit is None and not spaced:
-                return []  # no listed word, no digit, sign or spaced letters
+            spaced = SPACED_HINT.search(btext) is not None
+            # every numeric hint and both symbols DIGITISH looks for start with a digitish char
+            hint = hint_search(btext) if DIGITISH.search(btext) is not None else None
         else:
             quick_base, folded, digitish, spaced = quick
             raw = list(self._automaton.iter(folded))
             if not raw and not digitish and not spaced:
                 return []  # the common case, decided without a regex search
-            base = View(quick_base or text.lower())
-            digit = DIGITISH.search(base.text) if digitish else None
-        btext = base.text
+            btext = quick_base or text.lower()
+            base = View(btext)
+            hint = hint_search(btext) if digitish else None
+        symbols = "@" in btext or "$" in btext
+        if not raw and hint is None and not symbols and not spaced:
+            return []  # no listed word, no numeric hint, no symbol leet or spaced letters
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
         flags: set[str] = set()
         if raw:
             collect_terms(raw, folded, base, found, excepted, money_words, flags)
-        if digit is not None and ("@" in btext or "$" in btext):
+        if symbols:
             folded = fold_text_leet(btext, symbols=True)
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, base, found, excepted, None, flags)
@@ -189,7 +193,7 @@ class Matcher:
             folded = fold_text_leet(joined.text)
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, joined, found, excepted, None, flags)
-        numeric_from = -1 if digit is None else digit.start()
+        numeric_from = -1 if hint is None else hint.start()
         if money_words or numeric_from >= 0:
             self._scan_amounts(base, numeric_from, money_words, flags, found)
         if excepted:
@@ -210,7 +214,12 @@ class Matcher:
         numeric hint at or after `numeric_from` (-1: none possible), worded ones backwards from
         each money word."""
         text = base.text
-        matches = find_numeric(self._grammar, text, numeric_from) if numeric_from >= 0 else []
+        # odds candidates never survive a rating word in the message (keep_candidate)
+        matches = (
+            find_numeric(self._grammar, text, numeric_from, "rating" in flags)
+            if numeric_from >= 0
+            else []
+        )
         for start, end in money_words:
             # a right-to-left match is anchored at `end`: one attempt, not one per position
             m = self._grammar.worded.match(text, max(0, start - 80), end)
@@ -224,13 +233,20 @@ class Matcher:
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
 
 
-def find_numeric(grammar: Grammar, text: str, pos: int = 0) -> list[regex.Match[str]]:
+def find_numeric(
+    grammar: Grammar, text: str, pos: int = 0, odds_dropped: bool = False
+) -> list[regex.Match[str]]:
     """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
     the hit's kind calls for, first anchored where its number begins, else searched from there
-    up to the hit."""
+    up to the hit. With `odds_dropped` (the caller drops every odds candidate) and only odds
+    hints, nothing can come of it: return at once. (With a later hint of another kind the odds
+    matches still run, as what they take up decides where the later search starts.)"""
     matches: list[regex.Match[str]] = []
     done = 0
-    for hint in grammar.numeric_hint.finditer(text, pos):
+    hints = list(grammar.numeric_hint.finditer(text, pos))
+    if odds_dropped and all(hint.lastgroup == "odds" for hint in hints):
+        return matches
+    for hint in hints:
         if hint.end() <= done:
             continue
         start = max(done, hint.start())

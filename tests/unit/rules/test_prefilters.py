@@ -8,7 +8,7 @@ import pytest
 
 from rules.amount import build_grammar
 from rules.lexicon import default_lexicon
-from rules.matcher import DIGITISH, default_matcher
+from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric
 from rules.normalise import (
     INVISIBLE,
     QUICK_OUTSIDE_UTF8,
@@ -157,3 +157,37 @@ def test_the_reported_rule_does_not_depend_on_hash_order() -> None:
         for seed in range(6)
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("wordle 3/6 today", []),
+        ("scored 2-1 and 3/1", []),
+        ("3/6 quid", ["3/6"]),  # the odds match still takes up the 6 a later hint would see
+        ("scored 2-1 then 5k", ["2-1", "5k"]),
+    ],
+)
+def test_odds_hints_are_skipped_only_when_no_other_hint_follows(text: str, kept: list[str]) -> None:
+    every = [m.group() for m in find_numeric(GRAMMAR, text, 0)]
+    skipped = [m.group() for m in find_numeric(GRAMMAR, text, 0, odds_dropped=True)]
+    assert skipped == (kept and every)
+
+
+def test_rating_words_drop_odds_but_not_other_amounts() -> None:
+    scan = default_matcher().scan
+    assert scan("wordle 3/6 today") == []
+    assert [h.text for h in scan("wordle 3/6 and lost 20 quid")] == ["20 quid"]
+
+
+@pytest.mark.parametrize(
+    "text", ["day 12 today", "meeting at 3pm on thursday", "since 2019", "I'm 45 and 🙏", "ok 5 6"]
+)
+def test_digits_without_a_numeric_hint_or_listed_word_skip_the_amount_grammar(text: str) -> None:
+    def fail(*_args: object) -> None:
+        raise AssertionError("amount grammar ran")
+
+    with patch.object(Matcher, "_scan_amounts", fail):
+        assert default_matcher().scan(text) == []
+        with patch("rules.matcher.quick_views", lambda _text: None):
+            assert default_matcher().scan(text) == []
