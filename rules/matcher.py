@@ -158,7 +158,6 @@ class Matcher:
         An exception cancels only the hits of its category that it overlaps; of overlapping hits
         the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
         quick = quick_views(text)
-        hint_search = self._grammar.numeric_hint.search
         if quick is None:
             base = normalise(text)
             btext = base.text
@@ -166,7 +165,8 @@ class Matcher:
             raw = list(self._automaton.iter(folded))
             spaced = SPACED_HINT.search(btext) is not None
             # every numeric hint and both symbols DIGITISH looks for start with a digitish char
-            hint = hint_search(btext) if DIGITISH.search(btext) is not None else None
+            digit = DIGITISH.search(btext) is not None
+            hint = self._grammar.numeric_hint.search(btext) if digit else None
         else:
             quick_base, folded, digitish, spaced = quick
             raw = list(self._automaton.iter(folded))
@@ -174,7 +174,7 @@ class Matcher:
                 return []  # the common case, decided without a regex search
             btext = quick_base or text.lower()
             base = View(btext)
-            hint = hint_search(btext) if digitish else None
+            hint = self._grammar.numeric_hint.search(btext) if digitish else None
         symbols = "@" in btext or "$" in btext
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
@@ -193,9 +193,8 @@ class Matcher:
             folded = fold_text_leet(joined.text)
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, joined, found, excepted, None, flags)
-        numeric_from = -1 if hint is None else hint.start()
-        if money_words or numeric_from >= 0:
-            self._scan_amounts(base, numeric_from, money_words, flags, found)
+        if money_words or hint is not None:
+            self._scan_amounts(base, hint, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -205,19 +204,19 @@ class Matcher:
     def _scan_amounts(
         self,
         base: View,
-        numeric_from: int,
+        hint: re.Match[str] | None,
         money_words: list[tuple[int, int]],
         flags: set[str],
         found: list[Candidate],
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones near each
-        numeric hint at or after `numeric_from` (-1: none possible), worded ones backwards from
+        numeric hint from the first one, `hint` (None: none in the text), worded ones backwards from
         each money word."""
         text = base.text
         # odds candidates never survive a rating word in the message (keep_candidate)
         matches = (
-            find_numeric(self._grammar, text, numeric_from, "rating" in flags)
-            if numeric_from >= 0
+            find_numeric(self._grammar, text, hint.start(), "rating" in flags)
+            if hint is not None
             else []
         )
         for start, end in money_words:
@@ -243,7 +242,13 @@ def find_numeric(
     matches still run, as what they take up decides where the later search starts.)"""
     matches: list[regex.Match[str]] = []
     done = 0
-    hints = list(grammar.numeric_hint.finditer(text, pos))
+    # repeated searches, not finditer: a finditer scanner costs several times one search
+    search = grammar.numeric_hint.search
+    hints: list[re.Match[str]] = []
+    hint = search(text, pos)
+    while hint is not None:
+        hints.append(hint)
+        hint = search(text, hint.end())
     if odds_dropped and all(hint.lastgroup == "odds" for hint in hints):
         return matches
     for hint in hints:

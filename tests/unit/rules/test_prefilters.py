@@ -191,3 +191,10 @@ def test_digits_without_a_numeric_hint_or_listed_word_skip_the_amount_grammar(te
         assert default_matcher().scan(text) == []
         with patch("rules.matcher.quick_views", lambda _text: None):
             assert default_matcher().scan(text) == []
+
+
+@pytest.mark.parametrize("pos", [0, 3, 5])
+def test_find_numeric_walks_every_hint_from_the_first(pos: int) -> None:
+    text = "lost £5, 20 quid, 3k and 3/1 then 10 to 1 and 2-1 fav"
+    every = [m.group() for m in find_numeric(GRAMMAR, text, pos)]
+    assert every == ["£5", "20 quid", "3k", "3/1", "10 to 1", "2-1"]
