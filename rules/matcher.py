@@ -173,11 +173,12 @@ class Matcher:
             if not raw and not digitish and not spaced:
                 return []  # the common case, decided without a regex search
             btext = quick_base or text.lower()
-            base = View(btext)
             hint = self._grammar.numeric_hint.search(btext) if digitish else None
         symbols = "@" in btext or "$" in btext
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
+        if quick is not None:
+            base = View(btext)  # built only past the early returns
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
