@@ -198,3 +198,14 @@ def test_find_numeric_walks_every_hint_from_the_first(pos: int) -> None:
     text = "lost £5, 20 quid, 3k and 3/1 then 10 to 1 and 2-1 fav"
     every = [m.group() for m in find_numeric(GRAMMAR, text, pos)]
     assert every == ["£5", "20 quid", "3k", "3/1", "10 to 1", "2-1"]
+
+
+def test_numeric_hint_lookahead_finds_what_the_plain_hint_finds() -> None:
+    plain = re.compile(GRAMMAR.numeric_hint.pattern.replace("(?=[\\s\\-/", "(?=(?s:.)|[", 1))
+    assert plain.pattern != GRAMMAR.numeric_hint.pattern
+    rng = random.Random(3)
+    words = ["5", "12", "£", "€", "$", " ", "  ", "/", "-", "to ", "k", "quid", "pm", "mil", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 10)))
+        found = [(m.span(), m.lastgroup) for m in GRAMMAR.numeric_hint.finditer(text)]
+        assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
