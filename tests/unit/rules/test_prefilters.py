@@ -209,3 +209,13 @@ def test_numeric_hint_lookahead_finds_what_the_plain_hint_finds() -> None:
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 10)))
         found = [(m.span(), m.lastgroup) for m in GRAMMAR.numeric_hint.finditer(text)]
         assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_quick_views_refuse_exactly_what_the_full_byte_search_refuses(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "ab 1£€🙏❤\ufe0f☕éаＢ\u200b❶➔ß\u00a0"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        refused = not text.isascii() and QUICK_OUTSIDE_UTF8.search(text.encode()) is not None
+        assert (quick_views(text) is None) == refused, text
