@@ -55,6 +55,9 @@ NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,40
 NUMBER_CHARS = frozenset("0123456789,. ")
 HINT = "hint"  # money words that wake the worded amount grammar
 GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter anywhere in a message
+# Characters of the leet view (no l, no 0/1/3/4/5/7) from the most to the least common in chat.
+LETTER_FREQUENCY = " etaoinsrhdcumwfgypbvkjxqz'.,!?-"
+FREQUENCY_RANK = {c: i for i, c in enumerate(LETTER_FREQUENCY)}
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,19 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
         for word in lex.amount.word_list(GUARD_FIELDS[guard]):
             add(word, TermRule(guard, word, True, True))
     automaton = ahocorasick.Automaton()
-    for key, rules in keyed.items():
-        automaton.add_word(key, (len(key), tuple(rules)))
+    # pyahocorasick finds a node's child by a linear search in insertion order: keys added in
+    # order of letter frequency put common letters first (at the root most of all). Same
+    # automaton, same matches, fewer steps per character.
+    for key in sorted(keyed, key=frequency_order):
+        automaton.add_word(key, (len(key), tuple(keyed[key])))
     automaton.make_automaton()
     return automaton
+
+
+def frequency_order(key: str) -> list[int]:
+    """Sort key for automaton keys: each character by its rank in LETTER_FREQUENCY (others by
+    code point, after those)."""
+    return [FREQUENCY_RANK.get(c, 64 + ord(c)) for c in key]
 
 
 def fingerprint(lex: Lexicon) -> str:

@@ -219,3 +219,19 @@ def test_quick_views_refuse_exactly_what_the_full_byte_search_refuses(seed: int)
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         refused = not text.isascii() and QUICK_OUTSIDE_UTF8.search(text.encode()) is not None
         assert (quick_views(text) is None) == refused, text
+
+
+def test_automaton_in_frequency_order_matches_like_one_in_list_order() -> None:
+    import ahocorasick
+
+    built = default_matcher()._automaton
+    plain = ahocorasick.Automaton()
+    for key, value in built.items():
+        plain.add_word(key, value)
+    plain.make_automaton()
+    rng = random.Random(9)
+    alphabet = "etaoinsrhdcumwfgypbvkjxqz 2689'.£€🙏"
+    texts = ["coral sent me a free bet", "i put 2o quid in at the arcade"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
+    for text in texts:
+        assert list(built.iter(text)) == list(plain.iter(text)), text
