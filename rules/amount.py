@@ -152,8 +152,14 @@ def build_grammar(rules: AmountRules) -> Grammar:
     # (stdlib re, and this runs on every message with a digit)
     # One character class first, not an alternation: only then does `re` skip straight to the
     # next digit or sign instead of trying every position (measured: about 1.5 us a message).
+    # After a digit, one lookahead on the characters a unit, multiplier or odds separator can
+    # start with (or whitespace before them) turns most digits away before the alternatives are
+    # tried one by one: the same hints, found with far fewer steps.
+    money = [*patterns_of(rules.entry_list("multipliers")), *patterns_of(rules.entry_list("units"))]
+    starts = "".join(sorted({w.casefold()[0] for w in money if w} | {"/", "-", "t"}))
     numeric_hint = (
-        rf"[0-9£$€](?:(?<=[£$€])(?P<sign>)|(?<=[0-9])(?:(?P<unit>\s?(?:{mults}|{units})(?!\w))"
+        rf"[0-9£$€](?:(?<=[£$€])(?P<sign>)|(?<=[0-9])(?=[\s{re.escape(starts)}])"
+        rf"(?:(?P<unit>\s?(?:{mults}|{units})(?!\w))"
         rf"|(?P<odds>\s*(?:/|-|to\s)\s*(?=[0-9]))))"
     )
     return Grammar(

@@ -104,6 +104,7 @@ QUICK_OUTSIDE_UTF8 = re.compile(
     rb"|(?<=\xe2)(?:\x82\xac|[\x98-\x9c]|\x9d[\x80-\xb5]|\x9e[\x94-\xbf]))"
 )
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+ASCII_BYTES = bytes(range(128))
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
 # ASCII lower case and the leet fold in one byte table (ASCII text goes straight to the leet view).
@@ -205,7 +206,9 @@ def quick_views(text: str) -> QuickViews | None:
         folded = raw.translate(LOWER_LEET_BYTES).decode("ascii")
     else:
         raw = text.encode("utf-8", "surrogatepass")
-        if QUICK_OUTSIDE_UTF8.search(raw) is not None:
+        # search only the multi-byte sequences: deleting the ASCII bytes keeps each one whole
+        # (none holds an ASCII byte) and leaves a few bytes instead of the whole message
+        if QUICK_OUTSIDE_UTF8.search(raw.translate(None, ASCII_BYTES)) is not None:
             return None
         # lower() leaves the characters left alone, so the byte table's ASCII folds suffice
         base = ""

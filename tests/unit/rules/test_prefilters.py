@@ -8,7 +8,7 @@ import pytest
 
 from rules.amount import build_grammar
 from rules.lexicon import default_lexicon
-from rules.matcher import DIGITISH, default_matcher
+from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric
 from rules.normalise import (
     INVISIBLE,
     QUICK_OUTSIDE_UTF8,
@@ -157,3 +157,81 @@ def test_the_reported_rule_does_not_depend_on_hash_order() -> None:
         for seed in range(6)
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("wordle 3/6 today", []),
+        ("scored 2-1 and 3/1", []),
+        ("3/6 quid", ["3/6"]),  # the odds match still takes up the 6 a later hint would see
+        ("scored 2-1 then 5k", ["2-1", "5k"]),
+    ],
+)
+def test_odds_hints_are_skipped_only_when_no_other_hint_follows(text: str, kept: list[str]) -> None:
+    every = [m.group() for m in find_numeric(GRAMMAR, text, 0)]
+    skipped = [m.group() for m in find_numeric(GRAMMAR, text, 0, odds_dropped=True)]
+    assert skipped == (kept and every)
+
+
+def test_rating_words_drop_odds_but_not_other_amounts() -> None:
+    scan = default_matcher().scan
+    assert scan("wordle 3/6 today") == []
+    assert [h.text for h in scan("wordle 3/6 and lost 20 quid")] == ["20 quid"]
+
+
+@pytest.mark.parametrize(
+    "text", ["day 12 today", "meeting at 3pm on thursday", "since 2019", "I'm 45 and 🙏", "ok 5 6"]
+)
+def test_digits_without_a_numeric_hint_or_listed_word_skip_the_amount_grammar(text: str) -> None:
+    def fail(*_args: object) -> None:
+        raise AssertionError("amount grammar ran")
+
+    with patch.object(Matcher, "_scan_amounts", fail):
+        assert default_matcher().scan(text) == []
+        with patch("rules.matcher.quick_views", lambda _text: None):
+            assert default_matcher().scan(text) == []
+
+
+@pytest.mark.parametrize("pos", [0, 3, 5])
+def test_find_numeric_walks_every_hint_from_the_first(pos: int) -> None:
+    text = "lost £5, 20 quid, 3k and 3/1 then 10 to 1 and 2-1 fav"
+    every = [m.group() for m in find_numeric(GRAMMAR, text, pos)]
+    assert every == ["£5", "20 quid", "3k", "3/1", "10 to 1", "2-1"]
+
+
+def test_numeric_hint_lookahead_finds_what_the_plain_hint_finds() -> None:
+    plain = re.compile(GRAMMAR.numeric_hint.pattern.replace("(?=[\\s\\-/", "(?=(?s:.)|[", 1))
+    assert plain.pattern != GRAMMAR.numeric_hint.pattern
+    rng = random.Random(3)
+    words = ["5", "12", "£", "€", "$", " ", "  ", "/", "-", "to ", "k", "quid", "pm", "mil", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 10)))
+        found = [(m.span(), m.lastgroup) for m in GRAMMAR.numeric_hint.finditer(text)]
+        assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_quick_views_refuse_exactly_what_the_full_byte_search_refuses(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "ab 1£€🙏❤\ufe0f☕éаＢ\u200b❶➔ß\u00a0"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        refused = not text.isascii() and QUICK_OUTSIDE_UTF8.search(text.encode()) is not None
+        assert (quick_views(text) is None) == refused, text
+
+
+def test_automaton_in_frequency_order_matches_like_one_in_list_order() -> None:
+    import ahocorasick
+
+    built = default_matcher()._automaton
+    plain = ahocorasick.Automaton()
+    for key, value in sorted(built.items(), reverse=True):  # another insertion order
+        plain.add_word(key, value)
+    plain.make_automaton()
+    rng = random.Random(9)
+    alphabet = "etaoinsrhdcumwfgypbvkjxqz 2689'.£€🙏"
+    texts = ["coral sent me a free bet", "i put 2o quid in at the arcade"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
+    for text in texts:
+        assert list(built.iter(text)) == list(plain.iter(text)), text
