@@ -4,7 +4,6 @@ may read its overrides, use the try box for it, and read its sessions' trigger s
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -20,7 +19,7 @@ from rules.lexicon import (
     lexicon_to_dict,
     load_yaml,
 )
-from rules.matcher import compile_matcher, mask
+from rules.matcher import mask
 from server import context
 from server.errors import ApiError
 from server.http.bodies import Body
@@ -30,9 +29,7 @@ from server.services import groups, sessions_admin, triggers
 from server.services.trigger_lists import (
     GLOBAL,
     TriggerLists,
-    build_lexicon,
     invalid_lists,
-    normalise_overrides,
 )
 from server.storage.models import User
 
@@ -274,22 +271,8 @@ async def try_message(request: web.Request) -> web.Response:
         raise ApiError("forbidden", "Choose one of your groups to try a message against.", 403)
     if body.group_id is not None:
         await _check_group(request, who, body.group_id)
-    lists = _lists(request)
-    draft = body.draft
-    if draft is None or (draft.lists is None and draft.overrides is None):
-        matcher = await lists.matcher_for_group(body.group_id)
-    else:
-        global_data = draft.lists if draft.lists is not None else await lists.global_data()
-        overrides = draft.overrides
-        if overrides is None and body.group_id is not None:
-            overrides = await lists.group_overrides(body.group_id)
-        try:
-            lexicon = build_lexicon(
-                global_data, normalise_overrides(overrides) if overrides else None
-            )
-            matcher = await asyncio.to_thread(compile_matcher, lexicon)
-        except LexiconError as exc:
-            raise invalid_lists(exc) from exc
+    draft = body.draft or Draft()
+    matcher = await _lists(request).matcher_for_try(body.group_id, draft.lists, draft.overrides)
     hits = matcher.scan(body.text)
     return ok(
         hits=[s.to_dict() for s in spans_of(body.text, hits)],

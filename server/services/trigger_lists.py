@@ -221,6 +221,29 @@ class TriggerLists:
                 self._matchers[key] = matcher
         return matcher
 
+    async def matcher_for_try(
+        self,
+        group_id: str | None,
+        draft_lists: dict[str, Any] | None,
+        draft_overrides: dict[str, Any] | None,
+    ) -> Matcher:
+        """The matcher the "try a message" box uses: the saved lists of that group (or the global
+        ones), or unsaved edits layered the same way a save would layer them. A draft that does
+        not validate is refused like a save (`invalid_lists`)."""
+        if draft_lists is None and draft_overrides is None:
+            return await self.matcher_for_group(group_id)
+        global_data = draft_lists if draft_lists is not None else await self.global_data()
+        overrides = draft_overrides
+        if overrides is None and group_id is not None:
+            overrides = await self.group_overrides(group_id)
+        try:
+            lexicon = build_lexicon(
+                global_data, normalise_overrides(overrides) if overrides else None
+            )
+            return await asyncio.to_thread(compile_matcher, lexicon)
+        except LexiconError as exc:
+            raise invalid_lists(exc) from exc
+
     async def save(
         self,
         scope: str,
