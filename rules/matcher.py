@@ -58,6 +58,11 @@ GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter any
 # Characters of the leet view (no l, no 0/1/3/4/5/7) from the most to the least common in chat.
 LETTER_FREQUENCY = " etaoinsrhdcumwfgypbvkjxqz'.,!?-"
 FREQUENCY_RANK = {c: i for i, c in enumerate(LETTER_FREQUENCY)}
+# Keys that never match chat (U+FFFF is a noncharacter) and stand for nothing (no rules), added
+# first so the root's first children are these common characters that start no key: without
+# them each of these characters costs a failed linear search over every child of the root.
+# (Same matches otherwise; should one ever match, collect_terms finds no rule in it.)
+SENTINEL_KEYS = (" \uffff", ",\uffff", ".\uffff")
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,9 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
         for word in lex.amount.word_list(GUARD_FIELDS[guard]):
             add(word, TermRule(guard, word, True, True))
     automaton = ahocorasick.Automaton()
+    for key in SENTINEL_KEYS:
+        if key not in keyed:
+            automaton.add_word(key, (len(key), ()))
     # pyahocorasick finds a node's child by a linear search in insertion order: keys added in
     # order of letter frequency put common letters first (at the root most of all). Same
     # automaton, same matches, fewer steps per character.
