@@ -104,6 +104,11 @@ QUICK_OUTSIDE_UTF8 = re.compile(
     rb"|(?<=\xe2)(?:\x82\xac|[\x98-\x9c]|\x9d[\x80-\xb5]|\x9e[\x94-\xbf]))"
 )
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The answer of QUICK_OUTSIDE_UTF8 for each multi-byte residue seen (a message's non-ASCII
+# bytes: in chat a handful of emoji combinations recur), so most messages skip the search. A
+# dict lookup is several times cheaper; cleared when full, so memory stays bounded.
+QUICK_RESIDUES: dict[bytes, bool] = {}
+QUICK_RESIDUES_MAX = 4096
 ASCII_BYTES = bytes(range(128))
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
@@ -212,7 +217,14 @@ def quick_views(text: str) -> QuickViews | None:
         raw = text.encode("utf-8", "surrogatepass")
         # search only the multi-byte sequences: deleting the ASCII bytes keeps each one whole
         # (none holds an ASCII byte) and leaves a few bytes instead of the whole message
-        if QUICK_OUTSIDE_UTF8.search(raw.translate(None, ASCII_BYTES)) is not None:
+        rest = raw.translate(None, ASCII_BYTES)
+        quick = QUICK_RESIDUES.get(rest)
+        if quick is None:
+            quick = QUICK_OUTSIDE_UTF8.search(rest) is None
+            if len(QUICK_RESIDUES) >= QUICK_RESIDUES_MAX:
+                QUICK_RESIDUES.clear()
+            QUICK_RESIDUES[rest] = quick
+        if not quick:
             return None
         # lower() leaves the characters left alone, so the byte table's ASCII folds suffice
         base = ""
