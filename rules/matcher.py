@@ -215,7 +215,7 @@ class Matcher:
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, joined, found, excepted, None, flags)
         if money_words or hint is not None:
-            self._scan_amounts(base, hint, money_words, flags, found)
+            self._scan_amounts(base, hint, money_words, flags, found, quick is not None)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -229,14 +229,15 @@ class Matcher:
         money_words: list[tuple[int, int]],
         flags: set[str],
         found: list[Candidate],
+        quick: bool = False,
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones near each
         numeric hint from the first one, `hint` (None: none in the text), worded ones backwards from
-        each money word."""
+        each money word. `quick`: the text passed quick_views (the faster numeric patterns)."""
         text = base.text
         # odds candidates never survive a rating word in the message (keep_candidate)
         matches = (
-            find_numeric(self._grammar, text, hint.start(), "rating" in flags)
+            find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick)
             if hint is not None
             else []
         )
@@ -254,14 +255,15 @@ class Matcher:
 
 
 def find_numeric(
-    grammar: Grammar, text: str, pos: int = 0, odds_dropped: bool = False
-) -> list[regex.Match[str]]:
+    grammar: Grammar, text: str, pos: int = 0, odds_dropped: bool = False, quick: bool = False
+) -> list[regex.Match[str] | re.Match[str]]:
     """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
     the hit's kind calls for, first anchored where its number begins, else searched from there
     up to the hit. With `odds_dropped` (the caller drops every odds candidate) and only odds
     hints, nothing can come of it: return at once. (With a later hint of another kind the odds
-    matches still run, as what they take up decides where the later search starts.)"""
-    matches: list[regex.Match[str]] = []
+    matches still run, as what they take up decides where the later search starts.) With
+    `quick` (the text passed quick_views), the stdlib `re` patterns run: they match alike there."""
+    matches: list[regex.Match[str] | re.Match[str]] = []
     done = 0
     # repeated searches, not finditer: a finditer scanner costs several times one search
     search = grammar.numeric_hint.search
@@ -281,7 +283,8 @@ def find_numeric(
             start -= 1
         while start < hint.start() and text[start] == " ":
             start += 1
-        pattern = grammar.numeric_by_hint[hint.lastgroup or "sign"]
+        kind = hint.lastgroup or "sign"
+        pattern = (grammar.quick_numeric_by_hint if quick else grammar.numeric_by_hint)[kind]
         # the amount almost always starts where its number does: try that position first
         m = pattern.match(text, start)
         while True:

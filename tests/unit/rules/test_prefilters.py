@@ -240,3 +240,39 @@ def test_automaton_in_frequency_order_matches_like_one_in_list_order() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
     for text in texts:
         assert list(built.iter(text)) == list(plain.iter(text)), text
+
+
+def test_quick_numeric_patterns_see_character_classes_as_regex_does() -> None:
+    import regex
+
+    from rules.amount import QUICK_SPACE, QUICK_WORD
+
+    quick_chars = [chr(c) for c in range(0x80)] + [
+        chr(c)
+        for c in range(0x80, 0x20000)
+        if QUICK_OUTSIDE_UTF8.search(chr(c).encode("utf-8", "surrogatepass")) is None
+    ]
+    for ch in quick_chars:
+        for ours, theirs in ((QUICK_WORD, r"\w"), (r"\d", r"\d"), (QUICK_SPACE, r"\s")):
+            assert bool(re.match(ours, ch)) == bool(regex.match(theirs, ch)), (hex(ord(ch)), theirs)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_quick_numeric_patterns_match_like_the_regex_ones(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["£", "$", "€", "k", "grand", "quid", "p", "pounds sterling", "m", "bn", "to", "/"]
+    words += ["-", ",", ".", " ", "  ", "\t", "\x1c", "\x1f", "🙏", "\ufe0f", "a", "1", "12", "0.5"]
+    words += ["3,400", "1 000"]
+    for _ in range(300):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        text += f" {rng.randint(0, 2000)}"
+        for kind, pattern in GRAMMAR.numeric_by_hint.items():
+            quick = GRAMMAR.quick_numeric_by_hint[kind]
+            for pos in range(len(text)):
+                slow_m, quick_m = pattern.match(text, pos), quick.match(text, pos)
+                assert (slow_m and (slow_m.span(), slow_m.lastgroup)) == (
+                    quick_m and (quick_m.span(), quick_m.lastgroup)
+                ), (text, pos)
+        assert [m.span() for m in find_numeric(GRAMMAR, text, 0)] == [
+            m.span() for m in find_numeric(GRAMMAR, text, 0, quick=True)
+        ], text
