@@ -237,7 +237,7 @@ class Matcher:
         text = base.text
         # odds candidates never survive a rating word in the message (keep_candidate)
         matches = (
-            find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick)
+            find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick, hint)
             if hint is not None
             else []
         )
@@ -255,24 +255,33 @@ class Matcher:
 
 
 def find_numeric(
-    grammar: Grammar, text: str, pos: int = 0, odds_dropped: bool = False, quick: bool = False
+    grammar: Grammar,
+    text: str,
+    pos: int = 0,
+    odds_dropped: bool = False,
+    quick: bool = False,
+    first: re.Match[str] | None = None,
 ) -> list[regex.Match[str] | re.Match[str]]:
     """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
     the hit's kind calls for, first anchored where its number begins, else searched from there
     up to the hit. With `odds_dropped` (the caller drops every odds candidate) and only odds
     hints, nothing can come of it: return at once. (With a later hint of another kind the odds
     matches still run, as what they take up decides where the later search starts.) With
-    `quick` (the text passed quick_views), the stdlib `re` patterns run: they match alike there."""
+    `quick` (the text passed quick_views), the stdlib `re` patterns run: they match alike there.
+    `first`: the first hint from `pos` when the caller has already found it."""
     matches: list[regex.Match[str] | re.Match[str]] = []
     done = 0
     # repeated searches, not finditer: a finditer scanner costs several times one search
     search = grammar.numeric_hint.search
     hints: list[re.Match[str]] = []
-    hint = search(text, pos)
+    odds_only = True
+    hint = first or search(text, pos)
     while hint is not None:
         hints.append(hint)
+        if hint.lastgroup != "odds":
+            odds_only = False
         hint = search(text, hint.end())
-    if odds_dropped and all(hint.lastgroup == "odds" for hint in hints):
+    if odds_dropped and odds_only:
         return matches
     for hint in hints:
         if hint.end() <= done:
