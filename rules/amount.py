@@ -99,6 +99,11 @@ class Grammar:
     worded: regex.Pattern[str]
     numeric_hint: re.Pattern[str]
     numeric_by_hint: Mapping[str, regex.Pattern[str]]
+    # The same parts as stdlib `re` patterns (two to three times faster on a match), for text
+    # whose characters are all ASCII or quick_views' symbols: there `re` and `regex` agree on
+    # \d, on \s once \x1c-\x1f (whitespace to `re` only) are left out, on \w once U+FE0F (a
+    # word character to `regex` only) is added.
+    quick_numeric_by_hint: Mapping[str, re.Pattern[str]]
 
 
 def build_grammar(rules: AmountRules) -> Grammar:
@@ -167,7 +172,21 @@ def build_grammar(rules: AmountRules) -> Grammar:
         regex.compile(rf"(?r)(?:{worded})"),
         re.compile(numeric_hint),
         {kind: regex.compile("|".join(parts)) for kind, parts in numeric_parts.items()},
+        {kind: re.compile(quick_pattern("|".join(parts))) for kind, parts in numeric_parts.items()},
     )
+
+
+QUICK_SPACE = r"[^\S\x1c-\x1f]"  # `regex`'s \s on ASCII and quick_views' symbols
+QUICK_WORD = r"[\w\ufe0f]"  # `regex`'s \w there: the variation selector is a mark to it
+
+
+def quick_pattern(pattern: str) -> str:
+    r"""Turn a `regex` pattern of the numeric grammar into a stdlib `re` one that matches alike on
+    quick-path text: \s loses \x1c-\x1f, \w gains U+FE0F. (There every \w sits inside a
+    character class and no \s does.)"""
+    if regex.search(r"\[[^\]]*\\s", pattern) or regex.search(r"(?<!\[[^\]]*)\\w", pattern):
+        raise ValueError("a class escape where quick_pattern cannot rewrite it")
+    return pattern.replace(r"\s", QUICK_SPACE).replace(r"\w", r"\w\ufe0f")
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,11 @@ GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter any
 # Characters of the leet view (no l, no 0/1/3/4/5/7) from the most to the least common in chat.
 LETTER_FREQUENCY = " etaoinsrhdcumwfgypbvkjxqz'.,!?-"
 FREQUENCY_RANK = {c: i for i, c in enumerate(LETTER_FREQUENCY)}
+# Keys that never match chat (U+FFFF is a noncharacter) and stand for nothing (no rules), added
+# first so the root's first children are these common characters that start no key: without
+# them each of these characters costs a failed linear search over every child of the root.
+# (Same matches otherwise; should one ever match, collect_terms finds no rule in it.)
+SENTINEL_KEYS = (" \uffff", ",\uffff", ".\uffff")
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,9 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
         for word in lex.amount.word_list(GUARD_FIELDS[guard]):
             add(word, TermRule(guard, word, True, True))
     automaton = ahocorasick.Automaton()
+    for key in SENTINEL_KEYS:
+        if key not in keyed:
+            automaton.add_word(key, (len(key), ()))
     # pyahocorasick finds a node's child by a linear search in insertion order: keys added in
     # order of letter frequency put common letters first (at the root most of all). Same
     # automaton, same matches, fewer steps per character.
@@ -207,7 +215,7 @@ class Matcher:
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, joined, found, excepted, None, flags)
         if money_words or hint is not None:
-            self._scan_amounts(base, hint, money_words, flags, found)
+            self._scan_amounts(base, hint, money_words, flags, found, quick is not None)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -221,14 +229,15 @@ class Matcher:
         money_words: list[tuple[int, int]],
         flags: set[str],
         found: list[Candidate],
+        quick: bool = False,
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones near each
         numeric hint from the first one, `hint` (None: none in the text), worded ones backwards from
-        each money word."""
+        each money word. `quick`: the text passed quick_views (the faster numeric patterns)."""
         text = base.text
         # odds candidates never survive a rating word in the message (keep_candidate)
         matches = (
-            find_numeric(self._grammar, text, hint.start(), "rating" in flags)
+            find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick, hint)
             if hint is not None
             else []
         )
@@ -246,23 +255,33 @@ class Matcher:
 
 
 def find_numeric(
-    grammar: Grammar, text: str, pos: int = 0, odds_dropped: bool = False
-) -> list[regex.Match[str]]:
+    grammar: Grammar,
+    text: str,
+    pos: int = 0,
+    odds_dropped: bool = False,
+    quick: bool = False,
+    first: re.Match[str] | None = None,
+) -> list[regex.Match[str] | re.Match[str]]:
     """Run the numeric grammar only at each prefilter hit, not over the whole text: the part
     the hit's kind calls for, first anchored where its number begins, else searched from there
     up to the hit. With `odds_dropped` (the caller drops every odds candidate) and only odds
     hints, nothing can come of it: return at once. (With a later hint of another kind the odds
-    matches still run, as what they take up decides where the later search starts.)"""
-    matches: list[regex.Match[str]] = []
+    matches still run, as what they take up decides where the later search starts.) With
+    `quick` (the text passed quick_views), the stdlib `re` patterns run: they match alike there.
+    `first`: the first hint from `pos` when the caller has already found it."""
+    matches: list[regex.Match[str] | re.Match[str]] = []
     done = 0
     # repeated searches, not finditer: a finditer scanner costs several times one search
     search = grammar.numeric_hint.search
     hints: list[re.Match[str]] = []
-    hint = search(text, pos)
+    odds_only = True
+    hint = first or search(text, pos)
     while hint is not None:
         hints.append(hint)
+        if hint.lastgroup != "odds":
+            odds_only = False
         hint = search(text, hint.end())
-    if odds_dropped and all(hint.lastgroup == "odds" for hint in hints):
+    if odds_dropped and odds_only:
         return matches
     for hint in hints:
         if hint.end() <= done:
@@ -273,7 +292,8 @@ def find_numeric(
             start -= 1
         while start < hint.start() and text[start] == " ":
             start += 1
-        pattern = grammar.numeric_by_hint[hint.lastgroup or "sign"]
+        kind = hint.lastgroup or "sign"
+        pattern = (grammar.quick_numeric_by_hint if quick else grammar.numeric_by_hint)[kind]
         # the amount almost always starts where its number does: try that position first
         m = pattern.match(text, start)
         while True:

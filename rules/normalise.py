@@ -104,6 +104,11 @@ QUICK_OUTSIDE_UTF8 = re.compile(
     rb"|(?<=\xe2)(?:\x82\xac|[\x98-\x9c]|\x9d[\x80-\xb5]|\x9e[\x94-\xbf]))"
 )
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The answer of QUICK_OUTSIDE_UTF8 for each multi-byte residue seen (a message's non-ASCII
+# bytes: in chat a handful of emoji combinations recur), so most messages skip the search. A
+# dict lookup is several times cheaper; cleared when full, so memory stays bounded.
+QUICK_RESIDUES: dict[bytes, bool] = {}
+QUICK_RESIDUES_MAX = 4096
 ASCII_BYTES = bytes(range(128))
 SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 
@@ -111,23 +116,27 @@ SPACED_SEPARATORS = frozenset(" .-_*/·+~")
 LOWER_LEET_BYTES = bytes(range(256)).lower().translate(LEET_BYTES)
 
 
-def _class_table(digits: bool) -> bytes:
-    """Byte classes for quick_views: `a` ASCII letter, `s` a spaced-letter separator, `o`
-    anything else (other UTF-8 bytes included). With `digits`, `d` marks a digit, `$`, `@` or a
-    byte of £/€; without, digits are letters (`a`) and the rest `o`."""
+def _class_table() -> bytes:
+    """Byte classes for quick_views: `a` an ASCII letter, `d` a digit, `c` `$`, `@` or the byte
+    that stands for £ or € (£ is C2 A3, € is E2 82 AC: A3 and AC), `s` a spaced-letter
+    separator, `o` anything else (other UTF-8 bytes included)."""
     table = bytearray(b"o" * 256)
-    for byte in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+    for byte in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
         table[byte] = ord("a")
-    if digits:
-        for byte in b"0123456789$@" + "£€".encode()[1:2] + "€".encode()[2:]:
-            table[byte] = ord("d")  # £ is C2 A3, € is E2 82 AC: A3 and AC stand for them
+    for byte in b"0123456789":
+        table[byte] = ord("d")
+    for byte in b"$@" + "£€".encode()[1:2] + "€".encode()[2:]:
+        table[byte] = ord("c")
     for byte in b" .-_*/+~":
         table[byte] = ord("s")
     return bytes(table)
 
 
-CLASS_BYTES = _class_table(digits=True)
-ALNUM_CLASS_BYTES = _class_table(digits=False)
+CLASS_BYTES = _class_table()
+# SPACED_RUN over the byte classes (digits as letters): three single letters or digits split by
+# one separator each, with neither a letter nor a digit on either side. The literal comes first
+# so that `re` skips ahead by it; the lookbehind then looks at the byte before the run.
+SPACED_CLASSES = re.compile(r"asasa(?<!aasasa)(?!a)")
 
 
 class View(NamedTuple):
@@ -189,9 +198,9 @@ def normalise(text: str) -> View:
 
 # What quick_views tells about a message that needs no offset map: the base view (the
 # lower-cased text, offsets the identity; "" when the caller is to build it), its leet view,
-# whether it may have a digit, currency sign, `@` or `$` (never False when it has), whether it
-# may have spaced-out letters (never False when SPACED_HINT finds some). A plain tuple: building
-# a NamedTuple costs a Python-level call on every message.
+# whether it has a digit, currency sign, `@` or `$`, whether it has spaced-out letters (exactly
+# when SPACED_RUN finds a run, so join_spaced runs only where it joins something). A plain
+# tuple: building a NamedTuple costs a Python-level call on every message.
 QuickViews = tuple[str, str, bool, bool]
 
 
@@ -208,19 +217,27 @@ def quick_views(text: str) -> QuickViews | None:
         raw = text.encode("utf-8", "surrogatepass")
         # search only the multi-byte sequences: deleting the ASCII bytes keeps each one whole
         # (none holds an ASCII byte) and leaves a few bytes instead of the whole message
-        if QUICK_OUTSIDE_UTF8.search(raw.translate(None, ASCII_BYTES)) is not None:
+        rest = raw.translate(None, ASCII_BYTES)
+        quick = QUICK_RESIDUES.get(rest)
+        if quick is None:
+            quick = QUICK_OUTSIDE_UTF8.search(rest) is None
+            if len(QUICK_RESIDUES) >= QUICK_RESIDUES_MAX:
+                QUICK_RESIDUES.clear()
+            QUICK_RESIDUES[rest] = quick
+        if not quick:
             return None
         # lower() leaves the characters left alone, so the byte table's ASCII folds suffice
         base = ""
         folded = raw.translate(LOWER_LEET_BYTES).decode("utf-8")
     classes = raw.translate(CLASS_BYTES).decode("ascii")
-    digitish = "d" in classes
-    if digitish:
-        # a digit may be one of the spaced letters (b e t 3 6 5)
-        classes = raw.translate(ALNUM_CLASS_BYTES).decode("ascii")
-    # SPACED_HINT: separator, letter or digit, separator, letter or digit, then neither (`_`
-    # counts as a separator in that last place too: a superset, join_spaced decides exactly)
-    spaced = "sasas" in classes or "sasao" in classes or classes.endswith("sasa")
+    if "d" in classes:
+        digitish = True
+        classes = classes.replace("d", "a")  # a digit may be one of the spaced letters
+    else:
+        digitish = "c" in classes
+    # exactly SPACED_RUN: no letter or digit beyond ASCII gets here, and every other byte is
+    # neither (a multi-byte character becomes a run of `o`/`c`, never `a` or `s`)
+    spaced = "asasa" in classes and SPACED_CLASSES.search(classes) is not None
     return base, folded, digitish, spaced
 
 

@@ -12,7 +12,7 @@ from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric
 from rules.normalise import (
     INVISIBLE,
     QUICK_OUTSIDE_UTF8,
-    SPACED_HINT,
+    SPACED_RUN,
     SPACED_SEPARATORS,
     fold_char,
     fold_text_leet,
@@ -68,6 +68,12 @@ QUICK_SAMPLES = [
     "B.E.T.F.A.I.R",
     "p-a-d-d-y p0wer",
     "x a_b_c",
+    "wordle 5/6 today",
+    "scored 2-1 at football",
+    "at 5/2 and",
+    "1 2 3",
+    "x 1.2.3 y",
+    "£1 2 3$",
     "a b c",
     "i a m",
     "c@$ino €20 💪",
@@ -87,8 +93,7 @@ def test_quick_views_agree_with_the_full_views(text: str) -> None:
     assert (quick_base or text.lower()) == base.text
     assert folded == fold_text_leet(base.text)
     assert digitish == (DIGITISH.search(base.text) is not None)
-    if SPACED_HINT.search(base.text):
-        assert spaced  # never misses; may say yes where join_spaced finds no run
+    assert spaced == (SPACED_RUN.search(base.text) is not None)  # exact: join_spaced joins
 
 
 @pytest.mark.parametrize("text", ["Ｂｅｔ", "Lаdbrokes", "sky\u200bbet", "Café", "❶ ❷ ❸", "x·y·z"])
@@ -123,7 +128,7 @@ def test_quick_prefilters_never_miss_on_random_text(seed: int) -> None:
         _, folded, digitish, spaced = quick
         assert folded == fold_text_leet(normalise(text).text)
         assert digitish == (DIGITISH.search(text.lower()) is not None)
-        assert spaced or SPACED_HINT.search(text.lower()) is None
+        assert spaced == (SPACED_RUN.search(text.lower()) is not None)
 
 
 def test_scan_is_the_same_on_the_quick_and_the_full_path() -> None:
@@ -235,3 +240,39 @@ def test_automaton_in_frequency_order_matches_like_one_in_list_order() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
     for text in texts:
         assert list(built.iter(text)) == list(plain.iter(text)), text
+
+
+def test_quick_numeric_patterns_see_character_classes_as_regex_does() -> None:
+    import regex
+
+    from rules.amount import QUICK_SPACE, QUICK_WORD
+
+    quick_chars = [chr(c) for c in range(0x80)] + [
+        chr(c)
+        for c in range(0x80, 0x20000)
+        if QUICK_OUTSIDE_UTF8.search(chr(c).encode("utf-8", "surrogatepass")) is None
+    ]
+    for ch in quick_chars:
+        for ours, theirs in ((QUICK_WORD, r"\w"), (r"\d", r"\d"), (QUICK_SPACE, r"\s")):
+            assert bool(re.match(ours, ch)) == bool(regex.match(theirs, ch)), (hex(ord(ch)), theirs)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_quick_numeric_patterns_match_like_the_regex_ones(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["£", "$", "€", "k", "grand", "quid", "p", "pounds sterling", "m", "bn", "to", "/"]
+    words += ["-", ",", ".", " ", "  ", "\t", "\x1c", "\x1f", "🙏", "\ufe0f", "a", "1", "12", "0.5"]
+    words += ["3,400", "1 000"]
+    for _ in range(300):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        text += f" {rng.randint(0, 2000)}"
+        for kind, pattern in GRAMMAR.numeric_by_hint.items():
+            quick = GRAMMAR.quick_numeric_by_hint[kind]
+            for pos in range(len(text)):
+                slow_m, quick_m = pattern.match(text, pos), quick.match(text, pos)
+                assert (slow_m and (slow_m.span(), slow_m.lastgroup)) == (
+                    quick_m and (quick_m.span(), quick_m.lastgroup)
+                ), (text, pos)
+        assert [m.span() for m in find_numeric(GRAMMAR, text, 0)] == [
+            m.span() for m in find_numeric(GRAMMAR, text, 0, quick=True)
+        ], text
