@@ -212,8 +212,9 @@ async def test_the_senders_rtp_task_waits_until_the_track_stops() -> None:
 
     track, _ = await direct_track("audio")
     waiting = asyncio.ensure_future(track.recv())
-    await asyncio.sleep(0.01)
-    assert not waiting.done()
+    # a direct track hands the sender nothing: recv() must still be pending after a bounded wait
+    done, _ = await asyncio.wait({waiting}, timeout=0.05)
+    assert not done
     track.stop()
     try:
         await waiting
