@@ -3,12 +3,16 @@ cookie, a peer joining through the invite page, the ground rules and the waiting
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from playwright.async_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import LiveServer
 
 
 class Staff:
@@ -54,7 +58,9 @@ async def staff_login(base_url: str, email: str, password: str, new_password: st
     return staff
 
 
-async def setup_session(admin: Staff, new_password: str) -> dict[str, Any]:
+async def setup_session(
+    admin: Staff, new_password: str, *, ground_rules: list[str] | None = None
+) -> dict[str, Any]:
     """A lead and a co (signed in), a group with a session starting now, and an invite."""
     people = {}
     for role in ("lead", "co"):
@@ -70,7 +76,11 @@ async def setup_session(admin: Staff, new_password: str) -> dict[str, Any]:
         await admin.call(
             "POST",
             "/api/groups",
-            {"name": "Thursday group", "facilitator_ids": [p.user["id"] for p in people.values()]},
+            {
+                "name": "Thursday group",
+                "facilitator_ids": [p.user["id"] for p in people.values()],
+                **({"ground_rules": ground_rules} if ground_rules else {}),
+            },
         )
     )["group"]
     start = datetime.now(UTC)
@@ -99,3 +109,23 @@ async def join_waiting_room(page: Page, invite_url: str, name: str) -> None:
     await page.get_by_label("I have read the ground rules").check()
     await page.get_by_role("button", name="Join the waiting room").click()
     await expect(page.get_by_role("heading", name="You're in the waiting room")).to_be_visible()
+
+
+@asynccontextmanager
+async def staffed_session(
+    live_server: LiveServer, new_password: str, *, ground_rules: list[str] | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """The first-run admin signed in, plus `setup_session`'s world (key "admin" added); every
+    HTTP client is closed afterwards."""
+    admin = await staff_login(
+        live_server.base_url, live_server.admin_email, live_server.admin_password, new_password
+    )
+    try:
+        world = await setup_session(admin, new_password, ground_rules=ground_rules)
+        try:
+            yield {**world, "admin": admin}
+        finally:
+            for role in ("lead", "co"):
+                await world[role].http.close()
+    finally:
+        await admin.http.close()

@@ -22,7 +22,7 @@ from playwright.async_api import Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.flows import join_waiting_room, setup_session, staff_login
+from tests.e2e.flows import join_waiting_room, staffed_session
 
 pytestmark = pytest.mark.browser
 
@@ -119,12 +119,8 @@ async def open_console(browser: Any, staff: Any, base_url: str, session_id: str)
 async def test_breakout_from_a_support_alert_isolates_media(
     live_server: LiveServer, browser: Any
 ) -> None:
-    admin = await staff_login(
-        live_server.base_url, live_server.admin_email, live_server.admin_password, PASSWORD
-    )
-    world = await setup_session(admin, PASSWORD)
-    base, session_id = live_server.base_url, world["session"]["id"]
-    try:
+    async with staffed_session(live_server, PASSWORD) as world:
+        base, session_id = live_server.base_url, world["session"]["id"]
         lead = await open_console(browser, world["lead"], base, session_id)
         await lead.get_by_role("button", name="Open lobby").click()
         await lead.get_by_role("button", name="Join with video").click()
@@ -183,7 +179,3 @@ async def test_breakout_from_a_support_alert_isolates_media(
         await expect(robin.get_by_test_id("breakout-banner")).to_be_empty()
         await wait_seen_and_heard(kestrel, "Robin")
         await wait_seen_and_heard(robin, "Kestrel")
-    finally:
-        await admin.http.close()
-        for role in ("lead", "co"):
-            await world[role].http.close()

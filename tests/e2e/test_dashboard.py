@@ -8,91 +8,25 @@ microphone, and the co-facilitator's dashboard shows that peer speaking and thei
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from playwright.async_api import Page, expect
 
 from server.tools.speech_tracks import Utterance, build_track
 from tests.e2e.conftest import ARTIFACTS_DIR, CHROMIUM, CHROMIUM_ARGS, LiveServer, save_screenshots
+from tests.e2e.flows import staffed_session
 from tests.e2e.test_foundation_flow import LAPTOP, PHONE, assert_controls_named, sign_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "steady tide compass 19"
 
 
-class Api:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-        self.csrf = ""
-
-    async def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        async with self.http.request(
-            method, self.base + path, json=body, headers={"X-CSRF-Token": self.csrf}
-        ) as response:
-            data = await response.json()
-        assert response.status == 200, (path, data)
-        return data
-
-    async def login(self, email: str, password: str) -> None:
-        self.csrf = (
-            await self.call("POST", "/api/auth/login", {"email": email, "password": password})
-        )["csrf_token"]
-        if password != PASSWORD:
-            await self.call(
-                "POST",
-                "/api/auth/password",
-                {"current_password": password, "new_password": PASSWORD},
-            )
-            self.csrf = (
-                await self.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})
-            )["csrf_token"]
-
-
-async def _setup(base: str, admin_email: str, admin_password: str) -> tuple[str, str, str]:
-    admin = Api(base)
-    try:
-        await admin.login(admin_email, admin_password)
-        staff = {}
-        for email, name in (("lee@example.org", "Lee"), ("cam@example.org", "Cam")):
-            made = await admin.call("POST", "/api/users", {"email": email, "display_name": name})
-            staff[email] = (made["user"]["id"], made["one_time_password"])
-        group = (
-            await admin.call(
-                "POST",
-                "/api/groups",
-                {
-                    "name": "Thursday group",
-                    "facilitator_ids": [uid for uid, _ in staff.values()],
-                },
-            )
-        )["group"]
-        now = datetime.now(UTC)
-        await admin.call(
-            "POST",
-            f"/api/groups/{group['id']}/sessions",
-            {
-                "theme": "Rounds",
-                "scheduled_start": (now - timedelta(minutes=5)).isoformat(),
-                "scheduled_end": (now + timedelta(hours=2)).isoformat(),
-                "lead_id": staff["lee@example.org"][0],
-                "co_id": staff["cam@example.org"][0],
-            },
-        )
-        invite = (await admin.call("POST", f"/api/groups/{group['id']}/invites", {}))["invite"]
-        for email, (_, one_time) in staff.items():
-            person = Api(base)
-            try:
-                await person.login(email, one_time)
-            finally:
-                await person.http.close()
-        return "lee@example.org", "cam@example.org", invite["url"]
-    finally:
-        await admin.http.close()
+async def _setup(live_server: LiveServer) -> tuple[str, str, str]:
+    """Lead's and co's emails (password PASSWORD) and the invite URL of a session starting now."""
+    async with staffed_session(live_server, PASSWORD) as world:
+        return world["lead"].user["email"], world["co"].user["email"], world["invite_url"]
 
 
 async def _staff(browser: Any, base: str, email: str) -> Page:
@@ -105,9 +39,7 @@ async def _staff(browser: Any, base: str, email: str) -> Page:
 
 async def test_rounds_hands_and_presence_check(live_server: LiveServer, browser: Any) -> None:
     base = live_server.base_url
-    lead_email, co_email, invite_url = await _setup(
-        base, live_server.admin_email, live_server.admin_password
-    )
+    lead_email, co_email, invite_url = await _setup(live_server)
     lead = await _staff(browser, base, lead_email)
     co = await _staff(browser, base, co_email)
     await lead.get_by_role("button", name="Open lobby").click()
@@ -194,9 +126,7 @@ async def test_dashboard_shows_speaking_time_rising(
     live_server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     base = live_server.base_url
-    lead_email, co_email, invite_url = await _setup(
-        base, live_server.admin_email, live_server.admin_password
-    )
+    lead_email, co_email, invite_url = await _setup(live_server)
     # Chromium takes the fake microphone's file per launch (and loops it): Robin gets a
     # browser of their own
     speech = build_track(tmp_path / "robin.wav", SPEECH, length_s=8.0)

@@ -9,14 +9,12 @@ alert; the lead marks a breach on the peer's chat message and the peer sees the 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import aiohttp
 import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import LiveServer
+from tests.e2e.flows import staffed_session
 from tests.e2e.test_foundation_flow import (
     LAPTOP,
     PHONE,
@@ -30,80 +28,20 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "steady tide compass 31"
 
 
-class Api:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-        self.csrf = ""
-
-    async def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        async with self.http.request(
-            method, self.base + path, json=body, headers={"X-CSRF-Token": self.csrf}
-        ) as response:
-            data = await response.json()
-        assert response.status == 200, (path, data)
-        return data
-
-    async def sign_in(self, email: str, password: str) -> None:
-        self.csrf = (
-            await self.call("POST", "/api/auth/login", {"email": email, "password": password})
-        )["csrf_token"]
-        await self.call(
-            "POST",
-            "/api/auth/password",
-            {"current_password": password, "new_password": NEW_PASSWORD},
-        )
-
-
-async def _set_up(base: str, first: LiveServer) -> str:
-    """Returns the invite URL of a live-able session led by lead@example.org."""
-    admin, lead = Api(base), Api(base)
-    try:
-        await admin.sign_in(first.admin_email, first.admin_password)
-        ids = {}
-        for name in ("lead", "co"):
-            created = await admin.call(
-                "POST", "/api/users", {"email": f"{name}@example.org", "display_name": name.title()}
-            )
-            ids[name] = created["user"]["id"]
-            if name == "lead":
-                await lead.sign_in("lead@example.org", created["one_time_password"])
-        group = (
-            await admin.call(
-                "POST",
-                "/api/groups",
-                {
-                    "name": "Support group",
-                    "facilitator_ids": list(ids.values()),
-                    "ground_rules": ["Be kind.", "No naming venues or brands."],
-                },
-            )
-        )["group"]
-        now = datetime.now(UTC)
-        await admin.call(
-            "POST",
-            f"/api/groups/{group['id']}/sessions",
-            {
-                "scheduled_start": (now - timedelta(minutes=5)).isoformat(),
-                "scheduled_end": (now + timedelta(hours=2)).isoformat(),
-                "lead_id": ids["lead"],
-                "co_id": ids["co"],
-            },
-        )
-        invite = await admin.call("POST", f"/api/groups/{group['id']}/invites", {})
-        return str(invite["invite"]["url"])
-    finally:
-        await admin.http.close()
-        await lead.http.close()
+async def _set_up(live_server: LiveServer) -> tuple[str, str]:
+    """The lead's email (password NEW_PASSWORD) and the invite URL of a session starting now."""
+    rules = ["Be kind.", "No naming venues or brands."]
+    async with staffed_session(live_server, NEW_PASSWORD, ground_rules=rules) as world:
+        return world["lead"].user["email"], world["invite_url"]
 
 
 async def test_support_and_breach_flow(live_server: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
     base = live_server.base_url
-    invite_url = await _set_up(base, live_server)
+    lead_email, invite_url = await _set_up(live_server)
 
     lead = await (await browser.new_context(viewport=LAPTOP)).new_page()
     await lead.goto(f"{base}/")
-    await sign_in(lead, "lead@example.org", NEW_PASSWORD)
+    await sign_in(lead, lead_email, NEW_PASSWORD)
     await lead.get_by_role("link", name=re.compile("Open console")).click()
     await lead.get_by_role("button", name="Open lobby").click()
     await expect(lead.get_by_test_id("session-state")).to_contain_text("Lobby open")

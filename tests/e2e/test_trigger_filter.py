@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.flows import join_waiting_room, setup_session, staff_login
+from tests.e2e.flows import join_waiting_room, staffed_session
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,8 @@ MASKED = "I lost ▇▇▇▇ on ▇▇▇▇▇▇ last night"
 async def test_flagged_message_is_masked_alerted_and_a_new_term_is_tried_at_once(
     live_server: LiveServer, browser
 ) -> None:
-    admin = await staff_login(
-        live_server.base_url, live_server.admin_email, live_server.admin_password, PASSWORD
-    )
-    world = await setup_session(admin, PASSWORD)
-    try:
+    async with staffed_session(live_server, PASSWORD) as world:
+        admin = world["admin"]
         lead_ctx = await browser.new_context()
         await world["lead"].sign_in_browser(lead_ctx)
         lead = await lead_ctx.new_page()
@@ -73,7 +70,3 @@ async def test_flagged_message_is_masked_alerted_and_a_new_term_is_tried_at_once
         await brands.get_by_role("textbox", name="Term", exact=True).last.fill("wombatspin")
         await expect(page.get_by_test_id("try-result").locator("mark")).to_have_text("wombatspin")
         await expect(page.get_by_test_id("try-matches")).to_contain_text("brand, by wombatspin")
-    finally:
-        for role in ("lead", "co"):
-            await world[role].http.close()
-        await admin.http.close()

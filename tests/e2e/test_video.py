@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.flows import join_waiting_room, setup_session, staff_login
+from tests.e2e.flows import join_waiting_room, staffed_session
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,7 @@ async def wait_playing(page: Page, name: str) -> None:
 
 
 async def test_console_and_phone_see_each_other(live_server: LiveServer, browser) -> None:
-    admin = await staff_login(
-        live_server.base_url, live_server.admin_email, live_server.admin_password, PASSWORD
-    )
-    world = await setup_session(admin, PASSWORD)
-    try:
+    async with staffed_session(live_server, PASSWORD) as world:
         lead_ctx = await browser.new_context()
         await world["lead"].sign_in_browser(lead_ctx)
         lead = await lead_ctx.new_page()
@@ -68,7 +64,3 @@ async def test_console_and_phone_see_each_other(live_server: LiveServer, browser
         await expect(peer.get_by_role("button", name="Microphone off")).to_have_attribute(
             "aria-pressed", "false"
         )
-    finally:
-        await admin.http.close()
-        for role in ("lead", "co"):
-            await world[role].http.close()
