@@ -1,6 +1,6 @@
 """A person's media in a live session: joining the SFU from the room the roster says they are
-in, leaving it, their camera/microphone state, and what the SFU measures (speaking) feeding
-talk time.
+in, leaving it, their camera/microphone state (told to their room), and what the SFU measures
+(speaking) feeding talk time.
 
 The room always comes from the roster, never from the client: a peer who is not admitted (or
 was removed) has no room and is refused. Which socket connection holds a person's media is kept
@@ -23,7 +23,7 @@ from server.services import broadcast
 from server.services.callers import Caller
 from server.services.media_ids import media_participant, media_room, split_media_id
 from server.services.media_presence import media_state_changed
-from server.services.runtime import Runtime, load_session
+from server.services.runtime import Runtime, announce_participants, load_session
 from server.services.talk_time import TalkTime
 
 log = logging.getLogger("holdspace.media")
@@ -118,7 +118,7 @@ async def join_media(
         return {**(raw or {}), caller.person_id: caller.sid}
 
     await rt.live.update_json(caller.session_id, MEDIA_CONNECTIONS, own)
-    await media_state_changed(
+    await _record_state(
         rt,
         caller.session_id,
         caller.person_id,
@@ -129,13 +129,43 @@ async def join_media(
     return {"ok": True, "answer_sdp": answer, "room_id": room_id}
 
 
+async def _record_state(
+    rt: Runtime,
+    session_id: str,
+    person_id: str,
+    *,
+    camera_on: bool,
+    mic_on: bool,
+    connected_media: bool,
+    announce: bool = True,
+) -> None:
+    """Record the state for the presence panel and, when the camera or microphone went on or
+    off, send the person's room its participant list again: only that room (a breakout's
+    people never hear of the main room's cameras, nor the other way round), through the same
+    audience as any other change of the list (a hidden standby stays out of peers' copies)."""
+    changed = await media_state_changed(
+        rt,
+        session_id,
+        person_id,
+        camera_on=camera_on,
+        mic_on=mic_on,
+        connected_media=connected_media,
+    )
+    if not (changed and announce):
+        return
+    presence = await rt.roster.get(session_id, person_id)
+    if presence is not None and presence.room_id is not None:
+        await announce_participants(rt, session_id, presence.room_id)
+
+
 async def set_media_state(
     rt: Runtime, caller: Caller, camera_on: bool, mic_on: bool
 ) -> dict[str, Any]:
-    """The person switched their camera or microphone (for the presence panel only: talk time
-    is measured from the audio itself)."""
+    """The person switched their camera or microphone: the facilitators' presence panel and
+    the tiles of everyone in the room show it (talk time is measured from the audio itself).
+    Without a media connection both read as off, whatever the client says."""
     connected = _backend(rt).room_of(media_participant(caller.session_id, caller.person_id))
-    await media_state_changed(
+    await _record_state(
         rt,
         caller.session_id,
         caller.person_id,
@@ -146,8 +176,11 @@ async def set_media_state(
     return {"ok": True}
 
 
-async def leave_media(rt: Runtime, session_id: str, person_id: str) -> None:
-    """Close a person's media connection (leaving, removal, end of session)."""
+async def leave_media(
+    rt: Runtime, session_id: str, person_id: str, *, announce: bool = True
+) -> None:
+    """Close a person's media connection (leaving, removal, end of session). ``announce``
+    false: the caller sends the room's participant list itself right after."""
     if rt.media is not None:
         await rt.media.leave(media_participant(session_id, person_id))
 
@@ -156,8 +189,14 @@ async def leave_media(rt: Runtime, session_id: str, person_id: str) -> None:
         return rest or None
 
     await rt.live.update_json(session_id, MEDIA_CONNECTIONS, forget)
-    await media_state_changed(
-        rt, session_id, person_id, camera_on=False, mic_on=False, connected_media=False
+    await _record_state(
+        rt,
+        session_id,
+        person_id,
+        camera_on=False,
+        mic_on=False,
+        connected_media=False,
+        announce=announce,
     )
 
 
@@ -167,10 +206,11 @@ async def leave_media_by_caller(rt: Runtime, caller: Caller) -> dict[str, Any]:
 
 
 async def connection_closed(rt: Runtime, caller: Caller) -> None:
-    """A socket closed: its person's media goes with it when this socket held it."""
+    """A socket closed: its person's media goes with it when this socket held it. The caller
+    (presence.leave_session) then tells the room once, camera and connection together."""
     owners = await rt.live.get_json(caller.session_id, MEDIA_CONNECTIONS) or {}
     if owners.get(caller.person_id) == caller.sid:
-        await leave_media(rt, caller.session_id, caller.person_id)
+        await leave_media(rt, caller.session_id, caller.person_id, announce=False)
 
 
 async def session_ended(rt: Runtime, session_id: str) -> None:

@@ -18,6 +18,7 @@ from server.live.roster import Presence, Roster
 from server.live.state import LiveState
 from server.media.backend import MediaBackend
 from server.services import broadcast
+from server.services.media_presence import media_states, room_view
 from server.services.sessions_admin import session_json as admin_session_json
 from server.services.timeutil import aware
 from server.services.trigger_lists import TriggerLists
@@ -67,6 +68,14 @@ def _seen_by_peers(people: list[Presence]) -> list[Presence]:
     return [p for p in people if p.role != Role.STANDBY.value]
 
 
+def _participants(
+    listed: list[Presence], media: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], ...]:
+    """The room's list as its people see it: who, and whether their camera and microphone are
+    on (so a tile shows a placeholder rather than a black frame)."""
+    return tuple({**p.to_participant(), **room_view(media.get(p.id))} for p in listed)
+
+
 async def room_snapshot(
     rt: Runtime, session_id: str, room_id: str, *, for_staff: bool = False
 ) -> RoomSnapshotTaken:
@@ -74,21 +83,25 @@ async def room_snapshot(
     return RoomSnapshotTaken(
         session_id=session_id,
         room_id=room_id,
-        participants=tuple(
-            p.to_participant() for p in (people if for_staff else _seen_by_peers(people))
+        participants=_participants(
+            people if for_staff else _seen_by_peers(people), await media_states(rt, session_id)
         ),
         chat=tuple(await rt.history.chat(session_id, room_id)),
     )
 
 
 async def announce_participants(rt: Runtime, session_id: str, room_id: str) -> None:
+    """Send the room's participant list to everyone in it (a hidden standby left out of the
+    peers' copies). Called whenever who is there, their connection or their camera or
+    microphone changes."""
     people = await rt.roster.in_room(session_id, room_id)
+    media = await media_states(rt, session_id)
 
     def event(listed: list[Presence]) -> ParticipantsChanged:
         return ParticipantsChanged(
             session_id=session_id,
             room_id=room_id,
-            participants=tuple(p.to_participant() for p in listed),
+            participants=_participants(listed, media),
         )
 
     seen = _seen_by_peers(people)

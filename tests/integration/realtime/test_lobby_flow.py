@@ -33,7 +33,14 @@ async def test_join_rules_lobby_admission_and_first_chat(
     assert joined["session"]["state"] == "scheduled"
     assert joined["group"] == {"name": "Tuesday evening", "ground_rules": ["Be kind."]}
     assert joined["room"]["participants"] == [
-        {"id": world.lead.id, "name": "Lena", "role": "lead", "connected": True}
+        {
+            "id": world.lead.id,
+            "name": "Lena",
+            "role": "lead",
+            "connected": True,
+            "camera_on": False,  # no media connection yet
+            "mic_on": False,
+        }
     ]
     assert joined["lobby"] == {"waiting": []}
 
