@@ -103,7 +103,7 @@ export function openConsole(container, session) {
     if (!previous || state.session !== previous.session) controls.render(state.session);
     if (roleChanged || state.lobby !== previous.lobby) lobby.render(state.lobby.waiting, { canManage: canManageLobby(role) });
     if (roleChanged || state.room !== previous.room || state.session.session?.state !== previous.session.session?.state) {
-      media.render(state.room.participants);
+      media.render(state.room.participants, { selfName: state.session.me && state.session.me.name });
       participants.render(state.room.participants, { canRemove: isLead(role) && state.session.session?.state !== "ended", meId: state.session.me && state.session.me.id, personActions: (p) => [...safety.personActions(p), breakouts.personAction(p)] });
     }
     if (!previous || state.chat !== previous.chat) chat.render(state.chat.messages);

@@ -3,6 +3,8 @@ session's media through the server's SFU; each one's grid plays the other's came
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Page, expect
 
@@ -64,3 +66,93 @@ async def test_console_and_phone_see_each_other(live_server: LiveServer, browser
         await expect(peer.get_by_role("button", name="Microphone off")).to_have_attribute(
             "aria-pressed", "false"
         )
+
+
+# True once the video in the tile captioned `name` shows a picture rather than black: the mean
+# brightness of a 32x24 copy of its current frame (a disabled camera track sends black frames,
+# Chromium's fake camera a bright test pattern).
+LIT_JS = """
+(name) => {
+  const tile = [...document.querySelectorAll('figure.media-tile')]
+    .find((f) => f.querySelector('figcaption')?.textContent === name);
+  const video = tile && tile.querySelector('video');
+  if (!video || video.videoWidth === 0) return false;
+  const canvas = document.createElement('canvas');
+  canvas.width = 32;
+  canvas.height = 24;
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0, 32, 24);
+  const pixels = context.getImageData(0, 0, 32, 24).data;
+  let sum = 0;
+  for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
+  return sum / (pixels.length / 4) / 3 > 40;
+}
+"""
+
+
+async def test_a_camera_turned_off_shows_a_placeholder_tile(
+    live_server: LiveServer, browser
+) -> None:
+    async with staffed_session(live_server, PASSWORD) as world:
+        lead_ctx = await browser.new_context()
+        await world["lead"].sign_in_browser(lead_ctx)
+        lead = await lead_ctx.new_page()
+        await lead.goto(f"{live_server.base_url}/#/console/{world['session']['id']}")
+        await lead.get_by_role("button", name="Open lobby").click()
+        await lead.get_by_role("button", name="Join with video").click()
+
+        peer_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        peer = await peer_ctx.new_page()
+        await join_waiting_room(peer, world["invite_url"], "Robin")
+        await lead.get_by_role("button", name="Admit Robin").click()
+        await expect(peer.get_by_role("heading", name="You're in the room")).to_be_visible()
+        await peer.get_by_role("button", name="Join with video").click()
+        await wait_playing(lead, "Robin")
+
+        # the lead's tile for Robin, found by its accessible name, which says the state in words
+        robin = lead.get_by_role("figure", name=re.compile(r"^Robin: "))
+        placeholder = robin.get_by_test_id("camera-off")
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera on, microphone on")
+        await expect(robin.locator("video")).to_be_visible()
+        await expect(placeholder).to_be_hidden()
+        await expect(robin.get_by_text("Microphone off")).to_be_hidden()
+        await lead.wait_for_function(LIT_JS, arg="Robin", polling=200, timeout=30_000)
+
+        # Robin switches the camera off mid-session: the lead sees a placeholder, not black
+        await peer.get_by_role("button", name="Camera on").click()
+        await expect(peer.get_by_role("button", name="Camera off")).to_have_attribute(
+            "aria-pressed", "false"
+        )
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone on")
+        await expect(placeholder).to_be_visible()
+        await expect(placeholder).to_contain_text("Camera off")
+        await expect(placeholder.locator(".media-initials")).to_have_text("R")
+        await expect(robin.locator("video")).to_be_hidden()
+        await expect(robin.get_by_text("Microphone off")).to_be_hidden()
+        # and so does Robin's own self-view
+        own = peer.locator("figure[data-self]")
+        await expect(own).to_have_attribute("aria-label", "Robin (you): camera off, microphone on")
+        await expect(own.get_by_test_id("camera-off")).to_be_visible()
+
+        # the microphone too, as text on the tile
+        await peer.get_by_role("button", name="Microphone on").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone off")
+        await expect(robin.get_by_text("Microphone off")).to_be_visible()
+        await expect(own.get_by_text("Microphone off")).to_be_visible()
+
+        # the placeholders fit the phone's 360 px screen
+        assert await peer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        tile_box = await own.bounding_box()
+        circle_box = await own.locator(".media-initials").bounding_box()
+        assert tile_box is not None and circle_box is not None
+        assert circle_box["y"] >= tile_box["y"]
+        assert circle_box["y"] + circle_box["height"] <= tile_box["y"] + tile_box["height"]
+
+        # camera back on: the video again, playing and showing a picture
+        await peer.get_by_role("button", name="Camera off").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera on, microphone off")
+        await expect(placeholder).to_be_hidden()
+        await expect(robin.locator("video")).to_be_visible()
+        await expect(own.get_by_test_id("camera-off")).to_be_hidden()
+        await wait_playing(lead, "Robin")
+        await lead.wait_for_function(LIT_JS, arg="Robin", polling=200, timeout=30_000)

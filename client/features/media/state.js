@@ -25,20 +25,60 @@ export function toggle(media, what) {
 
 /**
  * Tiles to show for a layout: one per slot that carries someone, labelled with the name the
- * room uses for them (room:participants), in slot order.
+ * room uses for them (room:participants), in slot order, with their camera and microphone
+ * state as the server last told the room (on until told otherwise).
  */
 export function slotTiles(layout, participants) {
   if (!layout) return [];
-  const names = new Map((participants || []).map((p) => [p.id, p.name]));
+  const people = new Map((participants || []).map((p) => [p.id, p]));
   return layout.slots
     .filter((slot) => slot.participant_id)
-    .map((slot) => ({
-      index: slot.index,
-      audioMid: slot.audio_mid,
-      videoMid: slot.video_mid,
-      personId: slot.participant_id,
-      name: names.get(slot.participant_id) || "Someone",
-    }));
+    .map((slot) => {
+      const person = people.get(slot.participant_id);
+      return {
+        index: slot.index,
+        audioMid: slot.audio_mid,
+        videoMid: slot.video_mid,
+        personId: slot.participant_id,
+        name: (person && person.name) || "Someone",
+        cameraOn: !person || person.camera_on !== false,
+        micOn: !person || person.mic_on !== false,
+      };
+    });
+}
+
+/**
+ * Up to two capitals for a placeholder tile, from the first and last words that have a letter
+ * or digit: "Robin" -> "R", "sam lee" -> "SL", "Ana (you)" -> "AY"; "?" when there is none.
+ */
+export function initials(name) {
+  const firsts = String(name || "").split(/\s+/)
+    .map((word) => Array.from(word).find((ch) => /[\p{L}\p{N}]/u.test(ch)))
+    .filter(Boolean);
+  if (!firsts.length) return "?";
+  const picked = firsts.length === 1 ? firsts : [firsts[0], firsts[firsts.length - 1]];
+  return picked.join("").toLocaleUpperCase();
+}
+
+/**
+ * What one tile shows. The video only while the person's camera is on and there is video to
+ * show (`hasVideo` is false when we joined audio only, so we receive none); otherwise a
+ * placeholder with their initials and the reason in words. A switched-off camera still sends
+ * black frames, so this follows the server's word (room:participants), not the stream.
+ * `summary` is the tile's accessible name; `initialsOf` the name to take initials from when
+ * the caption says more ("Robin (you)").
+ */
+export function tileView({ name, cameraOn, micOn, hasVideo = true, initialsOf = name }) {
+  const videoShown = cameraOn && hasVideo;
+  const placeholder = videoShown ? null : (cameraOn ? "Audio only" : "Camera off");
+  const camera = videoShown ? "camera on" : (cameraOn ? "video not shown, audio only" : "camera off");
+  return {
+    videoShown,
+    placeholder,
+    initials: initials(initialsOf),
+    micOff: !micOn,
+    summary: `${name}: ${camera}, ${micOn ? "microphone on" : "microphone off"}`,
+  };
 }
 
 /** Which slot a receiving transceiver's mid belongs to, as [index, kind], or null. */

@@ -1,10 +1,12 @@
 // The video grid (self-view first, muted and mirrored; one tile per person the server sends
-// us, labelled with their name) and the controls: join with video or audio only, microphone
-// and camera toggles, switch to audio only at any time, and a plain explanation when the
-// browser refuses the camera or microphone (chat keeps working).
+// us, labelled with their name, showing a placeholder while their camera is off) and the
+// controls: join with video or audio only, microphone and camera toggles, switch to audio
+// only at any time, and a plain explanation when the browser refuses the camera or
+// microphone (chat keeps working).
 import { h, mount } from "../../lib/dom.js";
 import { initialMedia, setPhase, setChoice, toggle, slotTiles, AUDIO_ONLY_KEY } from "./state.js";
 import { createMediaConnection } from "./connection.js";
+import { createTile } from "./tile.js";
 
 const PHASE_TEXT = {
   starting: "Connecting video and audio…",
@@ -26,13 +28,14 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   let layout = null;
   let slots = [];
   let participants = [];
-  const tiles = new Map(); // slot index -> {el, video, label}
+  let selfHasVideo = false;
+  const tiles = new Map(); // slot index -> {el, video, label, show, tracks}
 
   const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
   const selfVideo = h("video", { class: "media-video media-self", autoplay: true, playsinline: true, muted: true, "aria-label": "Your camera" });
   selfVideo.muted = true;
-  const selfTile = h("figure", { class: "media-tile", "data-self": "true" }, selfVideo, h("figcaption", {}, selfName ? `${selfName} (you)` : "You"));
-  const grid = h("div", { class: "media-grid", "aria-label": "Video of people in the room" }, selfTile);
+  const selfTile = createTile(selfVideo, { "data-self": "true" });
+  const grid = h("div", { class: "media-grid", "aria-label": "Video of people in the room" }, selfTile.el);
   const micButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "mic"), "mic") }, "Microphone on");
   const cameraButton = h("button", { type: "button", class: "small", "aria-pressed": "true", onclick: () => update(toggle(media, "camera"), "camera") }, "Camera on");
   const audioOnlyButton = h("button", { type: "button", class: "small secondary", "aria-pressed": "false", onclick: () => switchAudioOnly(!media.audioOnly) }, "Audio only");
@@ -52,8 +55,9 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
 
   const connection = createMediaConnection(getSocket, {
     onLocalStream: (stream) => {
-      selfVideo.srcObject = stream.getVideoTracks().length ? stream : null;
-      selfTile.classList.toggle("media-off", stream.getVideoTracks().length === 0 || !media.cameraOn);
+      selfHasVideo = stream.getVideoTracks().length > 0;
+      selfVideo.srcObject = selfHasVideo ? stream : null;
+      draw();
     },
     onSlots: (next) => { slots = next; draw(); },
     onLayout: (next) => { layout = next; draw(); },
@@ -92,8 +96,7 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     let tile = tiles.get(index);
     if (!tile) {
       const video = h("video", { class: "media-video", autoplay: true, playsinline: true });
-      const label = h("figcaption", {});
-      tile = { el: h("figure", { class: "media-tile", "data-slot": String(index), "data-testid": "media-tile" }, video, label), video, label, tracks: [] };
+      tile = { ...createTile(video, { "data-slot": String(index), "data-testid": "media-tile" }), tracks: [] };
       tiles.set(index, tile);
     }
     return tile;
@@ -112,7 +115,13 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     cameraButton.textContent = media.cameraOn && !media.audioOnly ? "Camera on" : "Camera off";
     cameraButton.disabled = media.audioOnly;
     audioOnlyButton.setAttribute("aria-pressed", String(media.audioOnly));
-    selfTile.classList.toggle("media-off", media.audioOnly || !media.cameraOn);
+    selfTile.show({
+      name: selfName ? `${selfName} (you)` : "You",
+      initialsOf: selfName || "You",
+      cameraOn: media.cameraOn && !media.audioOnly,
+      micOn: media.micOn,
+      hasVideo: selfHasVideo,
+    });
 
     const shown = slotTiles(layout, participants);
     const keep = new Set();
@@ -121,7 +130,7 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
       if (!slot) continue;
       const tile = tileFor(item.index);
       keep.add(item.index);
-      tile.label.textContent = item.name;
+      tile.show({ name: item.name, cameraOn: item.cameraOn, micOn: item.micOn, hasVideo: Boolean(slot.video) });
       tile.el.setAttribute("data-person-id", item.personId);
       tile.video.setAttribute("aria-label", `Video of ${item.name}`);
       const tracks = [slot.audio, slot.video].filter(Boolean);
@@ -130,12 +139,11 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
         tile.video.srcObject = new MediaStream(tracks);
         playAll(false);
       }
-      tile.el.classList.toggle("media-off", !slot.video);
     }
     for (const [index, tile] of tiles) {
       if (!keep.has(index)) { tile.video.srcObject = null; tile.tracks = []; tiles.delete(index); }
     }
-    mount(grid, selfTile, [...keep].sort((a, b) => a - b).map((i) => tiles.get(i).el));
+    mount(grid, selfTile.el, [...keep].sort((a, b) => a - b).map((i) => tiles.get(i).el));
   }
 
   /**
@@ -163,8 +171,13 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   draw();
   return {
     el,
-    /** Names for the tiles come from the room's participant list. */
-    render(nextParticipants) { participants = nextParticipants || []; draw(); },
+    /** Names and camera/microphone state for the tiles come from the room's participant
+     * list; `selfName` names the self-view when it was not known at creation. */
+    render(nextParticipants, { selfName: name } = {}) {
+      participants = nextParticipants || [];
+      if (name) selfName = name;
+      draw();
+    },
     onSocketConnected() { connection.resume(); },
     onSocketDisconnected() { connection.pause(); },
     destroy() { connection.stop(); },
