@@ -1,6 +1,7 @@
 """Camera and microphone state reaches the people in the same room, and only them: it rides on
 `room:participants` (and the room snapshot a newcomer gets), so a breakout's people never hear
-of the main room's cameras, nor the other way round, and no other session hears of either.
+of the main room's cameras, nor the other way round, no other session hears of either, and a
+hidden standby stays out of the peers' lists.
 
 "Did not receive" is shown by order, not by waiting: socket.io delivers one connection's events
 in the order the server sent them, so once a client has the change made *after* the one it must
@@ -163,3 +164,18 @@ async def test_bad_media_state_payloads_get_structured_errors(
     await set_state(sam, camera_on=False, mic_on=True)
     (told,) = await lists_until(lead, sam_id, (False, True))
     assert told["room_id"] == "main"
+
+
+async def test_a_hidden_standby_stays_out_of_the_peers_lists(
+    world: World, connect: Connect, peers: Peers
+) -> None:
+    lead, _co, (sam,) = await room_with_peers(connect, world, peers=1, co=False)
+    standby = await join_staff(connect, world.session_id, world.standby)
+    await peers.join(world.peers[0].id, via=sam)
+    await peers.join(world.standby.id, via=standby)
+    await set_state(standby, camera_on=False, mic_on=True)
+    # the staff are told; sam gets the same change as a list without the standby in it
+    await lists_until(lead, world.standby.id, (False, True))
+    await set_state(sam, camera_on=False, mic_on=True)
+    received = await lists_until(sam, world.peers[0].id, (False, True))
+    assert all(state_of(r["participants"], world.standby.id) is None for r in received)
