@@ -65,18 +65,20 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
   const count = h("p", { class: "hint wordlist-count", role: "status", "aria-live": "polite", "data-testid": `find-${category}-count` });
   const nothing = h("p", { class: "hint", hidden: true, "data-testid": `find-${category}-nothing` });
   let timer = null;
+  let applied = ""; // the search the rows show (typing waits FIND_DEBOUNCE_MS to apply)
 
   function showCount() {
     let visible = 0;
     for (const row of rows) if (shown.get(row)) visible += 1;
-    count.textContent = describeShown(visible, rows.length, finder.value);
-    nothing.hidden = !(finder.value.trim() && visible === 0);
+    count.textContent = describeShown(visible, rows.length, applied);
+    nothing.hidden = !(applied.trim() && visible === 0);
   }
 
   /** Show what the search finds (and the added rows); touches only rows whose state changes. */
   function applyFind() {
     clearTimeout(timer);
     const query = finder.value;
+    applied = query;
     shownRows(rows, query, added).forEach((on, i) => {
       shown.set(rows[i], on);
       const li = elements.get(rows[i]);
