@@ -8,6 +8,11 @@ export const POLICIES = [
   ["alert", "Alert only: shared as written; facilitators are alerted"],
 ];
 export const TRY_DEBOUNCE_MS = 250;
+/** Typing in "Find a term" filters after this pause: one pass over a 5,000-term list, not one per key. */
+export const FIND_DEBOUNCE_MS = 150;
+
+/** What people call a category's terms in the page's text: "brand", "place". */
+export const termNoun = (category) => (category === "venue" ? "place" : category);
 
 /** "a, b ,c" -> ["a", "b", "c"] */
 export const splitList = (text) => String(text || "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -50,6 +55,41 @@ export function overridesFromForm(form) {
     }
   }
   return out;
+}
+
+/**
+ * Text folded for "Find a term": lower case, accents dropped, curly quotes straightened and
+ * spacing collapsed, so "Paddy’s" (a phone keyboard's apostrophe) finds "paddy's" and "cafe"
+ * finds "Café".
+ */
+export function findKey(text) {
+  return String(text || "").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Whether a term row is found by a search: the folded query is part of its term, its other
+ * spellings or its note. An empty query finds every row. `key` is `findKey(query)`.
+ */
+export function rowFound(row, key) {
+  if (!key) return true;
+  return [row.term, row.aliases, row.note].some((text) => findKey(text).includes(key));
+}
+
+/**
+ * Which rows a search shows, in order: those it finds, and always those in `kept` (rows added on
+ * this page), so a new term is never hidden while it is written. Hiding is only ever a view:
+ * saves and the "try a message" draft read every row.
+ */
+export function shownRows(rows, query, kept = new Set()) {
+  const key = findKey(query);
+  return rows.map((row) => kept.has(row) || rowFound(row, key));
+}
+
+/** The live count under a search box: "12 of 148 shown", or "148 terms" when not searching. */
+export function describeShown(shown, total, query) {
+  if (!findKey(query)) return `${total} ${total === 1 ? "term" : "terms"}`;
+  return `${shown} of ${total} shown`;
 }
 
 /** Human words for the problems of an invalid_lists error. */

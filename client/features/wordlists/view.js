@@ -6,9 +6,10 @@ import { listGroups } from "../admin/api.js";
 import { highlighted } from "../trigger/view.js";
 import { CATEGORY_LABELS } from "../trigger/state.js";
 import * as api from "./api.js";
+import { termRows } from "./terms.js";
 import {
   TERM_CATEGORIES, EXCEPTION_CATEGORIES, POLICIES, TRY_DEBOUNCE_MS,
-  rowFromEntry, globalFromForm, overridesFromForm, describeProblem,
+  globalFromForm, overridesFromForm, describeProblem,
 } from "./state.js";
 
 function showProblems(container, error) {
@@ -45,32 +46,6 @@ export async function renderWordlists(container) {
   await load("global");
 }
 
-function termRows(category, entries, onInput) {
-  const list = h("ol", { class: "plain stack", "data-testid": `terms-${category}` });
-  const rows = [];
-  function add(entry = { term: "", aliases: "", note: "" }) {
-    const row = { ...entry };
-    const n = rows.length + 1;
-    const mk = (key, label, attrs = {}) => {
-      const f = field(label, { value: row[key], id: `${category}-${key}-${n}-${Math.random().toString(36).slice(2, 7)}`, maxlength: key === "term" ? 100 : 2000, ...attrs });
-      f.input.addEventListener("input", () => { row[key] = f.input.value; onInput(); });
-      return f;
-    };
-    const term = mk("term", "Term");
-    const aliases = mk("aliases", "Other spellings (comma-separated)");
-    const note = mk("note", "Note for admins");
-    const li = h("li", { class: "wordlist-row" }, term.wrap, aliases.wrap, note.wrap,
-      h("button", { type: "button", class: "small secondary", "aria-label": `Remove ${row.term || "this term"}`,
-        onclick: () => { rows.splice(rows.indexOf(row), 1); li.remove(); onInput(); } }, "Remove"));
-    rows.push(row);
-    list.append(li);
-    return term.input;
-  }
-  for (const entry of entries) add(rowFromEntry(entry));
-  const addButton = h("button", { type: "button", class: "small secondary", onclick: () => add().focus() }, `Add a ${category === "venue" ? "place" : category} term`);
-  return { el: h("div", { class: "stack" }, list, addButton), rows };
-}
-
 function linesField(label, id, items, onInput, hint) {
   const f = field(label, { kind: "textarea", id, value: (items || []).join("\n"), rows: 3, hint });
   f.input.addEventListener("input", onInput);
@@ -83,10 +58,12 @@ async function renderGlobal(editor, loaded, reload) {
   const onInput = () => tryBox.changed();
   const terms = {};
   const sections = TERM_CATEGORIES.map(([category, label]) => {
-    terms[category] = termRows(category, (lists[category] && lists[category].terms) || [], onInput);
+    const heading = h("h2", { class: "inline-heading" });
+    const total = (n) => { heading.textContent = `${label} (${n})`; };
+    terms[category] = termRows(category, (lists[category] && lists[category].terms) || [], onInput, total);
+    total(terms[category].rows.length);
     return h("details", { class: "card", open: category === "brand" || undefined },
-      h("summary", {}, h("h2", { class: "inline-heading" }, `${label} (${terms[category].rows.length})`)),
-      terms[category].el);
+      h("summary", {}, heading), terms[category].el);
   });
   const exceptionFields = {};
   const exceptions = h("fieldset", { class: "card" }, h("legend", {}, "Exceptions"),

@@ -1,0 +1,134 @@
+// Admin: one category's term rows (term, other spellings, note) with "Find a term".
+// The rows array is the list: saves and the live "try a message" draft read every row in it,
+// whatever is shown. At 5,000 terms the page must not freeze, so rows are built a screenful
+// at once and the rest in short slices between other work, and finding only toggles `hidden`
+// on rows already built (a keystroke never rebuilds the list). Rows added on this page always
+// stay in view.
+import { h, field } from "../../lib/dom.js";
+import { FIND_DEBOUNCE_MS, termNoun, rowFromEntry, shownRows, describeShown } from "./state.js";
+
+const FIRST_ROWS = 60; // built at once: more than a screenful on any display
+const SLICE_MS = 12; // then build for this long per task, leaving the page free to answer
+
+/**
+ * Term rows for `category`, built from `entries`. `onInput` runs after every edit and removal;
+ * `onTotal(n)` whenever the number of rows changes. Returns {el, rows}.
+ */
+export function termRows(category, entries, onInput, onTotal = () => {}) {
+  const noun = termNoun(category);
+  const list = h("ol", { class: "plain stack", id: `terms-${category}`, "data-testid": `terms-${category}` });
+  const rows = entries.map(rowFromEntry);
+  const elements = new Map(); // row -> its <li>, once built
+  const shown = new Map(rows.map((row) => [row, true])); // what the search shows, built or not
+  const added = new Set(); // rows added on this page: shown whatever the search, in this order
+  let serial = 0;
+
+  function build(row) {
+    const n = ++serial;
+    const mk = (key, label) => {
+      const f = field(label, { value: row[key], id: `${category}-${key}-${n}`, maxlength: key === "term" ? 100 : 2000 });
+      f.input.addEventListener("input", () => { row[key] = f.input.value; onInput(); });
+      return f;
+    };
+    const term = mk("term", "Term");
+    const aliases = mk("aliases", "Other spellings (comma-separated)");
+    const note = mk("note", "Note for admins");
+    const remove = h("button", { type: "button", class: "small secondary", onclick: () => removeRow(row) }, "Remove");
+    const name = () => remove.setAttribute("aria-label", `Remove ${row.term.trim() || `this ${noun} term`}`);
+    name();
+    term.input.addEventListener("input", name);
+    const li = h("li", { class: "wordlist-row", hidden: !shown.get(row) }, term.wrap, aliases.wrap, note.wrap, remove);
+    elements.set(row, li);
+    return li;
+  }
+
+  // Build the first rows now and the rest in slices, before any row added on this page.
+  const unbuilt = rows.slice(FIRST_ROWS);
+  let next = 0;
+  list.append(...rows.slice(0, FIRST_ROWS).map(build));
+  function buildSlice() {
+    if (!list.isConnected) return; // the page moved on (reloaded after a save)
+    const until = performance.now() + SLICE_MS;
+    const fragment = document.createDocumentFragment();
+    while (next < unbuilt.length && performance.now() < until) fragment.append(build(unbuilt[next++]));
+    const firstAdded = added.values().next().value;
+    list.insertBefore(fragment, firstAdded ? elements.get(firstAdded) : null);
+    if (next < unbuilt.length) setTimeout(buildSlice, 0);
+  }
+  if (unbuilt.length) setTimeout(buildSlice, 0);
+
+  // "Find a term"
+  const finder = h("input", { type: "search", id: `find-${category}`, autocomplete: "off", spellcheck: "false",
+    "aria-describedby": `find-${category}-hint`, "aria-controls": list.id, enterkeyhint: "search" });
+  const clear = h("button", { type: "button", class: "small secondary", hidden: true,
+    "aria-label": `Clear the ${noun} search`, onclick: () => { finder.value = ""; applyFind(); finder.focus(); } }, "Clear");
+  const count = h("p", { class: "hint wordlist-count", role: "status", "aria-live": "polite", "data-testid": `find-${category}-count` });
+  const nothing = h("p", { class: "hint", hidden: true, "data-testid": `find-${category}-nothing` });
+  let timer = null;
+  let applied = ""; // the search the rows show (typing waits FIND_DEBOUNCE_MS to apply)
+
+  function showCount() {
+    let visible = 0;
+    for (const row of rows) if (shown.get(row)) visible += 1;
+    count.textContent = describeShown(visible, rows.length, applied);
+    nothing.hidden = !(applied.trim() && visible === 0);
+  }
+
+  /** Show what the search finds (and the added rows); touches only rows whose state changes. */
+  function applyFind() {
+    clearTimeout(timer);
+    const query = finder.value;
+    applied = query;
+    shownRows(rows, query, added).forEach((on, i) => {
+      shown.set(rows[i], on);
+      const li = elements.get(rows[i]);
+      if (li && li.hidden === on) li.hidden = !on;
+    });
+    clear.hidden = !query;
+    nothing.textContent = `No ${noun} term, other spelling or note has \u201c${query.trim()}\u201d.`;
+    showCount();
+  }
+
+  finder.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(applyFind, FIND_DEBOUNCE_MS); });
+  finder.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && finder.value) { event.preventDefault(); finder.value = ""; applyFind(); }
+    if (event.key === "Enter") { event.preventDefault(); applyFind(); }
+  });
+
+  function add() {
+    const row = { term: "", aliases: "", note: "" };
+    rows.push(row);
+    added.add(row);
+    shown.set(row, true);
+    list.append(build(row));
+    showCount();
+    onTotal(rows.length);
+    elements.get(row).querySelector("input").focus();
+  }
+
+  function removeRow(row) {
+    const at = rows.indexOf(row);
+    if (at < 0) return;
+    // keep keyboard focus in the list: the next row shown, else the previous, else the search
+    const after = [...rows.slice(at + 1), ...rows.slice(0, at).reverse()];
+    const target = after.find((r) => shown.get(r) && elements.has(r));
+    elements.get(row).remove();
+    rows.splice(at, 1);
+    elements.delete(row);
+    shown.delete(row);
+    added.delete(row);
+    (target ? elements.get(target).querySelector("input") : finder).focus();
+    showCount();
+    onTotal(rows.length);
+    onInput();
+  }
+
+  showCount();
+  const search = h("div", { class: "field wordlist-find", role: "search", "aria-label": `${noun} terms` },
+    h("label", { for: finder.id }, `Find a ${noun} term`),
+    h("p", { class: "hint", id: `find-${category}-hint` }, "Matches the term, other spellings and notes. Terms you add stay in view."),
+    h("div", { class: "row" }, finder, clear),
+    count);
+  const addButton = h("button", { type: "button", class: "small secondary", onclick: add }, `Add a ${noun} term`);
+  return { el: h("div", { class: "stack" }, search, list, nothing, addButton), rows };
+}
