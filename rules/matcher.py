@@ -39,6 +39,7 @@ from rules.normalise import (
     fold_text_leet,
     join_spaced,
     normalise,
+    quick_base,
     quick_views,
 )
 
@@ -51,6 +52,7 @@ PRIORITY = {"brand": 0, "venue": 1, "amount": 2}
 # skips ahead by a leading character class only when the pattern is a single one.
 DIGITISH = re.compile(r"[0-9£$€@]")
 GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
+WORDED_REACH = 80  # how far before a money word a worded amount may start
 NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
 NUMBER_CHARS = frozenset("0123456789,. ")
 HINT = "hint"  # money words that wake the worded amount grammar
@@ -65,9 +67,11 @@ FREQUENCY_RANK = {c: i for i, c in enumerate(LETTER_FREQUENCY)}
 SENTINEL_KEYS = (" \uffff", ",\uffff", ".\uffff")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One trigger: `start`/`end` are str indices into the original message, end exclusive."""
+class Hit(NamedTuple):
+    """One trigger: `start`/`end` are str indices into the original message, end exclusive.
+
+    A NamedTuple rather than a frozen dataclass: immutable alike, and several times cheaper to
+    build (a frozen dataclass sets each field through object.__setattr__)."""
 
     category: Category
     start: int
@@ -188,11 +192,11 @@ class Matcher:
             digit = DIGITISH.search(btext) is not None
             hint = self._grammar.numeric_hint.search(btext) if digit else None
         else:
-            quick_base, folded, digitish, spaced = quick
+            raw_bytes, folded, digitish, spaced = quick
             raw = list(self._automaton.iter(folded))
             if not raw and not digitish and not spaced:
                 return []  # the common case, decided without a regex search
-            btext = quick_base or text.lower()
+            btext = quick_base(raw_bytes)
             hint = self._grammar.numeric_hint.search(btext) if digitish else None
         symbols = "@" in btext or "$" in btext
         if not raw and hint is None and not symbols and not spaced:
@@ -236,22 +240,43 @@ class Matcher:
         each money word. `quick`: the text passed quick_views (the faster numeric patterns)."""
         text = base.text
         # odds candidates never survive a rating word in the message (keep_candidate)
-        matches = (
-            find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick, hint)
-            if hint is not None
-            else []
-        )
+        spans = [
+            (m.lastgroup or "amount", m.start(), m.end())
+            for m in (
+                find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick, hint)
+                if hint is not None
+                else ()
+            )
+        ]
         for start, end in money_words:
-            # a right-to-left match is anchored at `end`: one attempt, not one per position
-            m = self._grammar.worded.match(text, max(0, start - 80), end)
-            if m is not None:
-                matches.append(m)
-        for m in matches:
-            rule = m.lastgroup or "amount"
-            start, end = m.span()
-            if keep_candidate(rule, m.group(), text, start, end, self._guards, flags):
+            worded = match_worded(self._grammar, text, max(0, start - WORDED_REACH), end, quick)
+            if worded is not None:
+                spans.append(worded)
+        for rule, start, end in spans:
+            if keep_candidate(rule, text[start:end], text, start, end, self._guards, flags):
                 o_start, o_end = base.to_original(start, end)
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+
+
+def match_worded(
+    grammar: Grammar, text: str, lo: int, end: int, quick: bool
+) -> tuple[str, int, int] | None:
+    """The worded amount ending at `end` (a money word's end) and starting at or after `lo`, as
+    (rule, start, end). The `regex` module matches right to left, anchored at `end`: one
+    attempt, not one per position. On quick-path text the mirrored stdlib `re` pattern matches
+    forwards over the reversed window instead, with the character before `lo` kept for the
+    lookbehind that became a lookahead; should the match run into that character (an amount
+    phrase longer than the window), the `regex` module decides, so the result is always its."""
+    if quick:
+        peek = lo - 1 if lo > 0 else 0
+        window = text[peek:end][::-1]
+        m = grammar.quick_worded.match(window)
+        if m is None:
+            return None
+        if m.end() <= end - lo:
+            return m.lastgroup or "amount", end - m.end(), end
+    found = grammar.worded.match(text, lo, end)
+    return None if found is None else (found.lastgroup or "amount", found.start(), found.end())
 
 
 def find_numeric(

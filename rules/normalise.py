@@ -196,12 +196,13 @@ def normalise(text: str) -> View:
     return View("".join(chars), tuple(starts), tuple(ends))
 
 
-# What quick_views tells about a message that needs no offset map: the base view (the
-# lower-cased text, offsets the identity; "" when the caller is to build it), its leet view,
-# whether it has a digit, currency sign, `@` or `$`, whether it has spaced-out letters (exactly
-# when SPACED_RUN finds a run, so join_spaced runs only where it joins something). A plain
-# tuple: building a NamedTuple costs a Python-level call on every message.
-QuickViews = tuple[str, str, bool, bool]
+# What quick_views tells about a message that needs no offset map: its UTF-8 bytes (quick_base
+# turns them into the base view, the lower-cased text with identity offsets, when the caller
+# gets past the automaton), its leet view, whether it has a digit, currency sign, `@` or `$`,
+# whether it has spaced-out letters (exactly when SPACED_RUN finds a run, so join_spaced runs
+# only where it joins something). A plain tuple: building a NamedTuple costs a Python-level
+# call on every message.
+QuickViews = tuple[bytes, str, bool, bool]
 
 
 def quick_views(text: str) -> QuickViews | None:
@@ -210,7 +211,6 @@ def quick_views(text: str) -> QuickViews | None:
     and € that fold to themselves and are neither letters nor digits (most chat). Returns None
     for other text: normalise() and the regex prefilters handle it."""
     if text.isascii():
-        base = ""  # built only when the caller needs it (most messages end at the automaton)
         raw = text.encode("ascii")
         folded = raw.translate(LOWER_LEET_BYTES).decode("ascii")
     else:
@@ -227,7 +227,6 @@ def quick_views(text: str) -> QuickViews | None:
         if not quick:
             return None
         # lower() leaves the characters left alone, so the byte table's ASCII folds suffice
-        base = ""
         folded = raw.translate(LOWER_LEET_BYTES).decode("utf-8")
     classes = raw.translate(CLASS_BYTES).decode("ascii")
     if "d" in classes:
@@ -238,7 +237,14 @@ def quick_views(text: str) -> QuickViews | None:
     # exactly SPACED_RUN: no letter or digit beyond ASCII gets here, and every other byte is
     # neither (a multi-byte character becomes a run of `o`/`c`, never `a` or `s`)
     spaced = "asasa" in classes and SPACED_CLASSES.search(classes) is not None
-    return base, folded, digitish, spaced
+    return raw, folded, digitish, spaced
+
+
+def quick_base(raw: bytes) -> str:
+    """The base view of a text quick_views took, from its UTF-8 bytes: the text lower-cased.
+    (Its characters beyond ASCII have no case, so lower-casing the ASCII bytes is all of it, and
+    cheaper than str.lower() once the text holds an emoji.)"""
+    return raw.lower().decode("utf-8", "surrogatepass")
 
 
 def fold_term(pattern: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from rules.amount import build_grammar
 from rules.lexicon import default_lexicon
-from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric
+from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
     INVISIBLE,
     QUICK_OUTSIDE_UTF8,
@@ -17,6 +17,7 @@ from rules.normalise import (
     fold_char,
     fold_text_leet,
     normalise,
+    quick_base,
     quick_views,
 )
 
@@ -87,10 +88,10 @@ QUICK_SAMPLES = [
 def test_quick_views_agree_with_the_full_views(text: str) -> None:
     quick = quick_views(text)
     assert quick is not None
-    quick_base, folded, digitish, spaced = quick
+    raw, folded, digitish, spaced = quick
     base = normalise(text)
     assert base.starts == ()
-    assert (quick_base or text.lower()) == base.text
+    assert quick_base(raw) == base.text == text.lower()
     assert folded == fold_text_leet(base.text)
     assert digitish == (DIGITISH.search(base.text) is not None)
     assert spaced == (SPACED_RUN.search(base.text) is not None)  # exact: join_spaced joins
@@ -125,7 +126,8 @@ def test_quick_prefilters_never_miss_on_random_text(seed: int) -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
         quick = quick_views(text)
         assert quick is not None
-        _, folded, digitish, spaced = quick
+        raw, folded, digitish, spaced = quick
+        assert quick_base(raw) == normalise(text).text
         assert folded == fold_text_leet(normalise(text).text)
         assert digitish == (DIGITISH.search(text.lower()) is not None)
         assert spaced == (SPACED_RUN.search(text.lower()) is not None)
@@ -276,3 +278,77 @@ def test_quick_numeric_patterns_match_like_the_regex_ones(seed: int) -> None:
         assert [m.span() for m in find_numeric(GRAMMAR, text, 0)] == [
             m.span() for m in find_numeric(GRAMMAR, text, 0, quick=True)
         ], text
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_mirrored_worded_grammar_matches_like_the_right_to_left_one(seed: int) -> None:
+    rng = random.Random(seed)
+    amount = default_lexicon().amount
+    vocabulary = [
+        p
+        for name in (
+            "units",
+            "multipliers",
+            "slang",
+            "slang_needing_quantity",
+            "slang_needing_context",
+            "odds_words",
+        )
+        for e in amount.entry_list(name)
+        for p in e.patterns()
+    ]
+    words = vocabulary + [
+        "a",
+        "an",
+        "one",
+        "few",
+        "couple of",
+        "several",
+        "hundred",
+        "hundreds",
+        "of",
+        "and",
+        "-",
+        "twenty",
+        "three",
+        "thousand",
+        "cheeky",
+        "1",
+        "12",
+        "3,400",
+        "1 000",
+        "0.5",
+        "£",
+        "x",
+        ".",
+        ",",
+        "/",
+        "🙏",
+        "\ufe0f",
+        "\x1c",
+    ]
+    numbers = ["one", "two", "twenty", "three", "hundred", "thousand", "fifty", "a", "an"]
+    joins = [" and ", " ", "-", "  and  ", " - "]
+
+    def phrase() -> str:
+        """Number words joined as people write them, then a money word."""
+        out = rng.choice(["", "a ", "an ", "a few ", "a couple of ", "several "])
+        out += rng.choice(numbers)
+        for _ in range(rng.randint(0, 3)):
+            out += rng.choice(joins) + rng.choice(numbers)
+        return out + rng.choice([" ", "  "]) + rng.choice(vocabulary)
+
+    for _ in range(200):
+        parts = [
+            rng.choice(words) if rng.random() < 0.7 else phrase() for _ in range(rng.randint(1, 8))
+        ]
+        text = "".join(p + rng.choice([" ", "  ", "", "\t", " "]) for p in parts).rstrip()
+        for end in range(1, len(text) + 1):
+            for lo in {0, max(0, end - 80), rng.randint(0, end), max(0, end - 6)}:
+                slow = GRAMMAR.worded.match(text, lo, end)
+                expected = slow and (slow.lastgroup, slow.start(), slow.end())
+                assert match_worded(GRAMMAR, text, lo, end, quick=True) == (expected or None), (
+                    text,
+                    lo,
+                    end,
+                )
