@@ -54,7 +54,7 @@ DIGITISH = re.compile(r"[0-9£$€@]")
 GUARD_FIELDS = {"weight": "weight_words", "rating": "rating_words", "odds": "odds_words_nearby"}
 WORDED_REACH = 80  # how far before a money word a worded amount may start
 NUMBER_REACH = 24  # how far before a numeric hint its number may start ("£3,400,000 quid")
-NUMBER_CHARS = frozenset("0123456789,. ")
+NUMBER_CHARS = "0123456789,. "  # what a number may hold
 HINT = "hint"  # money words that wake the worded amount grammar
 GUARD_LISTS = ("weight", "rating", "odds")  # amount guard words that matter anywhere in a message
 # Characters of the leet view (no l, no 0/1/3/4/5/7) from the most to the least common in chat.
@@ -298,38 +298,36 @@ def find_numeric(
     done = 0
     # repeated searches, not finditer: a finditer scanner costs several times one search
     search = grammar.numeric_hint.search
-    hints: list[re.Match[str]] = []
-    odds_only = True
     hint = first or search(text, pos)
+    if odds_dropped:
+        later = hint
+        while later is not None and later.lastgroup == "odds":
+            later = search(text, later.end())
+        if later is None:
+            return matches  # only odds hints
+    patterns = grammar.quick_numeric_by_hint if quick else grammar.numeric_by_hint
     while hint is not None:
-        hints.append(hint)
-        if hint.lastgroup != "odds":
-            odds_only = False
-        hint = search(text, hint.end())
-    if odds_dropped and odds_only:
-        return matches
-    for hint in hints:
-        if hint.end() <= done:
-            continue
-        start = max(done, hint.start())
-        floor = max(done, start - NUMBER_REACH)
-        while start > floor and text[start - 1] in NUMBER_CHARS:
-            start -= 1
-        while start < hint.start() and text[start] == " ":
-            start += 1
-        kind = hint.lastgroup or "sign"
-        pattern = (grammar.quick_numeric_by_hint if quick else grammar.numeric_by_hint)[kind]
-        # the amount almost always starts where its number does: try that position first
-        m = pattern.match(text, start)
-        while True:
-            m = m or pattern.search(text, start)
-            if m is None or m.start() >= hint.end():
-                break  # nothing of this kind here; a later hint will find what lies beyond
-            matches.append(m)
-            done = start = m.end()
-            if m.end() >= hint.end():
-                break
-            m = None
+        hint_start, hint_end = hint.span()
+        if hint_end > done:
+            start = hint_start if hint_start > done else done
+            floor = max(done, start - NUMBER_REACH)
+            # back over the number before the hint, then forwards over the spaces before it
+            start = floor + len(text[floor:start].rstrip(NUMBER_CHARS))
+            while start < hint_start and text[start] == " ":
+                start += 1
+            pattern = patterns[hint.lastgroup or "sign"]
+            # the amount almost always starts where its number does: try that position first
+            m = pattern.match(text, start)
+            while True:
+                m = m or pattern.search(text, start)
+                if m is None or m.start() >= hint_end:
+                    break  # nothing of this kind here; a later hint will find what lies beyond
+                matches.append(m)
+                done = start = m.end()
+                if done >= hint_end:
+                    break
+                m = None
+        hint = search(text, hint_end)
     return matches
 
 
