@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 import regex
 
@@ -252,61 +253,129 @@ def build_grammar(rules: AmountRules) -> Grammar:
 
 QUICK_SPACE = r"[^\S\x1c-\x1f]"  # `regex`'s \s on ASCII and quick_views' symbols
 QUICK_WORD = r"[\w\ufe0f]"  # `regex`'s \w there: the variation selector is a mark to it
+QUICK_NOT_WORD = r"[^\w\ufe0f]"  # and its \W
 
 
 def quick_pattern(pattern: str) -> str:
-    r"""Turn a `regex` pattern of the numeric grammar into a stdlib `re` one that matches alike on
-    quick-path text: \s loses \x1c-\x1f, \w gains U+FE0F. (There every \w sits inside a
-    character class and no \s does.)"""
-    if regex.search(r"\[[^\]]*\\s", pattern) or regex.search(r"(?<!\[[^\]]*)\\w", pattern):
-        raise ValueError("a class escape where quick_pattern cannot rewrite it")
-    return pattern.replace(r"\s", QUICK_SPACE).replace(r"\w", r"\w\ufe0f")
+    r"""Turn a `regex` pattern of the amount grammar into a stdlib `re` one that matches alike on
+    quick-path text: \s loses \x1c-\x1f, \w gains U+FE0F and \W loses it. Raises ValueError for
+    a class escape it cannot rewrite (\s, \W or a negated class escape inside a character
+    class)."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        ch = pattern[index]
+        if ch == "\\":
+            escape = pattern[index : index + 2]
+            index += 2
+            if escape == r"\w":
+                out.append(r"\w\ufe0f" if in_class else QUICK_WORD)
+            elif escape in (r"\s", r"\W") and not in_class:
+                out.append(QUICK_SPACE if escape == r"\s" else QUICK_NOT_WORD)
+            elif escape in (r"\s", r"\W", r"\S", r"\D"):
+                raise ValueError(f"{escape} where quick_pattern cannot rewrite it")
+            else:
+                out.append(escape)
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            # a `]` first in a class (after an optional `^`) is a literal
+            if pattern[index + 1 : index + 2] == "^":
+                out.append("[^")
+                index += 2
+                ch = "["
+            else:
+                out.append("[")
+                index += 1
+            if pattern[index : index + 1] == "]":
+                out.append("]")
+                index += 1
+            continue
+        if ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        index += 1
+    return "".join(out)
+
+
+class GuardBefore(Protocol):
+    """A guard on the text before a candidate: it matches at that text's end."""
+
+    def search(self, text: str, /) -> object:
+        """Something true when the guard holds."""
+
+
+class GuardAfter(Protocol):
+    """A guard on the text after a candidate: it matches at that text's start."""
+
+    def match(self, text: str, /) -> object:
+        """Something true when the guard holds."""
+
+
+class Mirrored(NamedTuple):
+    """A guard anchored at the end of the text before a candidate, as its mirror image matched
+    with stdlib `re` from the start of the reversed text (quick-path text only)."""
+
+    pattern: re.Pattern[str]
+
+    def search(self, text: str, /) -> re.Match[str] | None:
+        """The mirror image matched at the start of the reversed text."""
+        return self.pattern.match(text[::-1])
 
 
 @dataclass(frozen=True)
 class AmountGuards:
-    """Context checks applied to grammar candidates, each compiled once."""
+    """Context checks applied to grammar candidates, each compiled once: with the `regex`
+    module (any text), or as stdlib `re` patterns that match alike on quick-path text."""
 
-    money_before: regex.Pattern[str]
-    money_before_wide: regex.Pattern[str]
-    money_after: regex.Pattern[str]
-    odds_before: regex.Pattern[str]
-    odds_after: regex.Pattern[str]
-    odds_after_strong: regex.Pattern[str]
-    not_money_before_k: regex.Pattern[str]
-    not_money_after_k: regex.Pattern[str]
-    date_before: regex.Pattern[str]
-    time_before: regex.Pattern[str]
+    money_before: GuardBefore
+    money_before_wide: GuardBefore
+    money_after: GuardAfter
+    odds_before: GuardBefore
+    odds_after: GuardAfter
+    odds_after_strong: GuardAfter
+    not_money_before_k: GuardBefore
+    not_money_after_k: GuardAfter
+    date_before: GuardBefore
+    time_before: GuardBefore
     ladder: frozenset[str]
     pounds_words: frozenset[str]
 
 
-def compile_backwards(pattern: str) -> regex.Pattern[str]:
-    """Compile a `...$`-anchored guard to match right to left: one attempt instead of many."""
-    return regex.compile(rf"(?r){pattern}")
-
-
-def build_guards(rules: AmountRules) -> AmountGuards:
-    """Compile the context guards from the amount vocabulary."""
+def build_guards(rules: AmountRules, quick: bool = False) -> AmountGuards:
+    """Compile the context guards from the amount vocabulary; with `quick`, as stdlib `re`
+    patterns for quick-path text (the guards before a candidate mirrored, see Direction)."""
     w = rules.word_list
     pounds = next((e for e in rules.entry_list("units") if e.term == "pounds"), Entry("pounds"))
+    d = Direction(mirror=quick)
+
+    def before(words: str, gap: str = "") -> GuardBefore:
+        """Listed words, then non-word characters (and up to `gap` words), ending the text."""
+        body = d.seq(d.not_before(r"\w"), d.words(w(words)), r"\W+", gap)
+        if quick:
+            return Mirrored(re.compile(quick_pattern(body)))
+        # anchored at the end: right to left, that is one attempt instead of one per position
+        backwards: regex.Pattern[str] = regex.compile(rf"(?r){body}$")
+        return backwards
+
+    def after(pattern: str) -> GuardAfter:
+        return re.compile(quick_pattern(pattern)) if quick else regex.compile(pattern)
+
+    odds_after = w("odds_context_after")
     return AmountGuards(
-        money_before=compile_backwards(
-            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+)?$"
+        money_before=before("money_context_before", opt(d.seq(r"\w+", r"\W+"))),
+        money_before_wide=before("money_context_before", "(?:" + d.seq(r"\w+", r"\W+") + "){0,2}"),
+        money_after=after(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
+        odds_before=before("odds_context_before"),
+        odds_after=after(rf"^\W*{alternation(odds_after)}(?!\w)"),
+        odds_after_strong=after(
+            rf"^\W*{alternation(x for x in odds_after if x not in WEAK_ODDS)}(?!\w)"
         ),
-        money_before_wide=compile_backwards(
-            rf"(?<!\w){alternation(w('money_context_before'))}\W+(?:\w+\W+){{0,2}}$"
-        ),
-        money_after=regex.compile(rf"^\W+{alternation(w('money_context_after'))}(?!\w)"),
-        odds_before=compile_backwards(rf"(?<!\w){alternation(w('odds_context_before'))}\W+$"),
-        odds_after=regex.compile(rf"^\W*{alternation(w('odds_context_after'))}(?!\w)"),
-        odds_after_strong=regex.compile(
-            rf"^\W*{alternation(x for x in w('odds_context_after') if x not in WEAK_ODDS)}(?!\w)"
-        ),
-        not_money_before_k=compile_backwards(rf"(?<!\w){alternation(w('not_money_before_k'))}\W+$"),
-        not_money_after_k=regex.compile(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
-        date_before=compile_backwards(rf"(?<!\w){alternation(w('date_words_before'))}\W+$"),
-        time_before=compile_backwards(rf"(?<!\w){alternation(w('time_words_before'))}\W+$"),
+        not_money_before_k=before("not_money_before_k"),
+        not_money_after_k=after(rf"^(?:\W*|/){alternation(w('not_money_after_k'))}"),
+        date_before=before("date_words_before"),
+        time_before=before("time_words_before"),
         ladder=frozenset(w("odds_ladder")),
         pounds_words=frozenset(p.casefold() for p in pounds.patterns()),
     )

@@ -175,6 +175,7 @@ class Matcher:
         self._automaton = build_automaton(lex)
         self._grammar = build_grammar(lex.amount)
         self._guards: AmountGuards = build_guards(lex.amount)
+        self._quick_guards: AmountGuards = build_guards(lex.amount, quick=True)
 
     def scan(self, text: str) -> list[Hit]:
         """Return the triggers in a message, sorted by start, never overlapping.
@@ -252,8 +253,9 @@ class Matcher:
             worded = match_worded(self._grammar, text, max(0, start - WORDED_REACH), end, quick)
             if worded is not None:
                 spans.append(worded)
+        guards = self._quick_guards if quick else self._guards
         for rule, start, end in spans:
-            if keep_candidate(rule, text[start:end], text, start, end, self._guards, flags):
+            if keep_candidate(rule, text[start:end], text, start, end, guards, flags):
                 o_start, o_end = base.to_original(start, end)
                 found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
 

@@ -1,12 +1,13 @@
 """The cheap prefilters in front of the amount grammar and the joined view."""
 
+import dataclasses
 import random
 import re
 from unittest.mock import patch
 
 import pytest
 
-from rules.amount import build_grammar
+from rules.amount import build_grammar, build_guards, quick_pattern
 from rules.lexicon import default_lexicon
 from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
@@ -352,3 +353,44 @@ def test_mirrored_worded_grammar_matches_like_the_right_to_left_one(seed: int) -
                     lo,
                     end,
                 )
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_quick_guards_decide_like_the_regex_ones(seed: int) -> None:
+    amount = default_lexicon().amount
+    slow, quick = build_guards(amount), build_guards(amount, quick=True)
+    rng = random.Random(seed)
+    lists = [
+        "money_context_before",
+        "money_context_after",
+        "odds_context_before",
+        "odds_context_after",
+        "not_money_before_k",
+        "not_money_after_k",
+        "date_words_before",
+        "time_words_before",
+    ]
+    words = [word for name in lists for word in amount.word_list(name)]
+    words += ["x", "on", "the", "at", "5", "🙏", "\ufe0f", "\x1c", ".", ",", "/", "-", "£", "'"]
+    fields = [
+        f.name
+        for f in dataclasses.fields(slow)
+        if f.name.endswith(("_before", "_after", "_strong", "_k"))
+    ]
+    for _ in range(400):
+        parts = [rng.choice(words) for _ in range(rng.randint(0, 6))]
+        text = "".join(p + rng.choice([" ", "  ", "", "\t", ", ", "\x1c"]) for p in parts)
+        for name in fields:
+            ours, theirs = getattr(quick, name), getattr(slow, name)
+            if "_before" in name:
+                assert bool(ours.search(text)) == bool(theirs.search(text)), (name, text)
+            else:
+                assert bool(ours.match(text)) == bool(theirs.match(text)), (name, text)
+
+
+def test_quick_pattern_refuses_class_escapes_it_cannot_rewrite() -> None:
+    assert quick_pattern(r"[\w.]\s\W") == r"[\w\ufe0f.][^\S\x1c-\x1f][^\w\ufe0f]"
+    assert quick_pattern(r"[]\w]") == r"[]\w\ufe0f]"
+    for pattern in (r"[\s-]", r"[^\W]", r"[\S]", r"[\D]"):
+        with pytest.raises(ValueError):
+            quick_pattern(pattern)
