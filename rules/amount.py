@@ -356,7 +356,7 @@ def build_guards(rules: AmountRules, quick: bool = False) -> AmountGuards:
         if quick:
             return Mirrored(re.compile(quick_pattern(body)))
         # anchored at the end: right to left, that is one attempt instead of one per position
-        backwards: regex.Pattern[str] = regex.compile(rf"(?r){body}$")
+        backwards: GuardBefore = regex.compile(rf"(?r){body}$")
         return backwards
 
     def after(pattern: str) -> GuardAfter:
