@@ -149,6 +149,12 @@ class MediaBackend(Protocol):
 
     def room_of(self, participant_id: str) -> str | None: ...
 
+    def publishes_video(self, participant_id: str) -> bool:
+        """Whether the participant's current connection carries a camera: False when it
+        joined ``audio_only``, when its offer had no sending video m-line, and for unknown
+        ids.  A camera m-line whose track is switched off (no frames) still counts."""
+        ...
+
     def stats(self, participant_id: str) -> MediaStats:
         """Raises :class:`UnknownParticipant`."""
         ...

@@ -212,6 +212,10 @@ class AiortcMediaBackend:
         p = self._participants.get(participant_id)
         return p.room_id if p else None
 
+    def publishes_video(self, participant_id: str) -> bool:
+        p = self._participants.get(participant_id)
+        return p is not None and "video" in p.publish
+
     def stats(self, participant_id: str) -> MediaStats:
         return self._require(participant_id).stats()
 

@@ -28,6 +28,9 @@ OfferSdp = Annotated[str, StringConstraints(min_length=1, max_length=60_000)]
 class MediaJoin(Payload):
     offer_sdp: OfferSdp
     audio_only: bool = False
+    # the client's camera and microphone as it joins (a reconnect with them off)
+    camera_on: bool = True
+    mic_on: bool = True
 
 
 class MediaState(Payload):
@@ -46,7 +49,9 @@ def _events(app: web.Application, latest: dict[str, Layout]) -> dict[str, EventS
         return browser_ice_servers([parse_ice_server(s) for s in settings.ice_servers])
 
     async def join(rt: Runtime, caller: Caller, x: MediaJoin) -> dict[str, Any]:
-        answer = await media_session.join_media(rt, caller, x.offer_sdp, x.audio_only)
+        answer = await media_session.join_media(
+            rt, caller, x.offer_sdp, x.audio_only, camera_on=x.camera_on, mic_on=x.mic_on
+        )
         layout = latest.get(f"{caller.session_id}:{caller.person_id}")
         answer["layout"] = media_session.layout_json(layout) if layout is not None else None
         return answer

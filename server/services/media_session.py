@@ -91,9 +91,18 @@ async def _room_of(rt: Runtime, caller: Caller) -> str:
 
 
 async def join_media(
-    rt: Runtime, caller: Caller, offer_sdp: str, audio_only: bool
+    rt: Runtime,
+    caller: Caller,
+    offer_sdp: str,
+    audio_only: bool,
+    *,
+    camera_on: bool = True,
+    mic_on: bool = True,
 ) -> dict[str, Any]:
-    """Connect the caller's one upstream connection into the room the roster has them in."""
+    """Connect the caller's one upstream connection into the room the roster has them in.
+    ``camera_on``/``mic_on`` are the client's state at joining (a reconnect with the camera
+    off stays off for the room from the first moment); the camera reads as on only when the
+    connection publishes video."""
     backend = _backend(rt)
     async with rt.db() as db:
         session, _ = await load_session(db, caller.session_id)
@@ -122,8 +131,8 @@ async def join_media(
         rt,
         caller.session_id,
         caller.person_id,
-        camera_on=not audio_only,
-        mic_on=True,
+        camera_on=camera_on and backend.publishes_video(participant),
+        mic_on=mic_on,
         connected_media=True,
     )
     return {"ok": True, "answer_sdp": answer, "room_id": room_id}
@@ -163,13 +172,17 @@ async def set_media_state(
 ) -> dict[str, Any]:
     """The person switched their camera or microphone: the facilitators' presence panel and
     the tiles of everyone in the room show it (talk time is measured from the audio itself).
-    Without a media connection both read as off, whatever the client says."""
-    connected = _backend(rt).room_of(media_participant(caller.session_id, caller.person_id))
+    Without a media connection both read as off, whatever the client says; so does the
+    camera of a connection that publishes no video (joined audio only, or offered no camera),
+    so nobody is told a camera is on that nobody can see."""
+    backend = _backend(rt)
+    participant = media_participant(caller.session_id, caller.person_id)
+    connected = backend.room_of(participant)
     await _record_state(
         rt,
         caller.session_id,
         caller.person_id,
-        camera_on=camera_on and connected is not None,
+        camera_on=camera_on and connected is not None and backend.publishes_video(participant),
         mic_on=mic_on and connected is not None,
         connected_media=connected is not None,
     )

@@ -69,8 +69,8 @@ async def test_console_and_phone_see_each_other(live_server: LiveServer, browser
 
 
 # True once the video in the tile captioned `name` shows a picture rather than black: the mean
-# brightness of a 32x24 copy of its current frame (a disabled camera track sends black frames,
-# Chromium's fake camera a green test pattern: measured 0 and about 59 of 255).
+# brightness of a 32x24 copy of its current frame (black frames, as a disabled camera track
+# used to send, measured 0; Chromium's fake camera's green test pattern about 59 of 255).
 LIT_JS = """
 (name) => {
   const tile = [...document.querySelectorAll('figure.media-tile')]
@@ -86,6 +86,40 @@ LIT_JS = """
   let sum = 0;
   for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
   return sum / (pixels.length / 4) / 3 > 20;
+}
+"""
+
+
+# Frames received so far on the video of the slot whose tile is captioned `name` (getStats
+# inbound-rtp framesReceived, through the media panel's debug accessor), or null.
+FRAMES_JS = """
+async (name) => {
+  const slot = (await holdspaceMedia.receiving()).find((s) => s.name === name);
+  return slot ? slot.videoFrames : null;
+}
+"""
+
+# True once the video frames received for `name` have not changed for `quietMs` of polling.
+FRAMES_STOPPED_JS = """
+async ({name, quietMs}) => {
+  const slot = (await holdspaceMedia.receiving()).find((s) => s.name === name);
+  if (!slot) return false;
+  const now = performance.now();
+  window.__frames = window.__frames || {};
+  const last = window.__frames[name];
+  if (!last || last.frames !== slot.videoFrames) {
+    window.__frames[name] = {frames: slot.videoFrames, since: now};
+    return false;
+  }
+  return now - last.since >= quietMs;
+}
+"""
+
+# True once more than `above` video frames were received for `name`.
+FRAMES_ABOVE_JS = """
+async ({name, above}) => {
+  const slot = (await holdspaceMedia.receiving()).find((s) => s.name === name);
+  return Boolean(slot) && slot.videoFrames > above;
 }
 """
 
@@ -117,12 +151,32 @@ async def test_a_camera_turned_off_shows_a_placeholder_tile(
         await expect(placeholder).to_be_hidden()
         await expect(robin.get_by_text("Microphone off")).to_be_hidden()
         await lead.wait_for_function(LIT_JS, arg="Robin", polling=200, timeout=30_000)
+        # the camera track Robin's self-view shows, kept to look at after it is switched off
+        await peer.evaluate(
+            "window.__camera = document.querySelector('figure[data-self] video')"
+            ".srcObject.getVideoTracks()[0]"
+        )
+        assert await peer.evaluate("window.__camera.readyState") == "live"
 
         # Robin switches the camera off mid-session: the lead sees a placeholder, not black
         await peer.get_by_role("button", name="Camera on").click()
         await expect(peer.get_by_role("button", name="Camera off")).to_have_attribute(
             "aria-pressed", "false"
         )
+        # the camera itself is stopped (its light goes out), not just hidden: the track has
+        # ended, the local stream holds no video, the connection sends none, the self-view
+        # shows nothing
+        await peer.wait_for_function("window.__camera.readyState === 'ended'", timeout=5_000)
+        local = await peer.evaluate("holdspaceMedia.local()")
+        assert [t["kind"] for t in local["tracks"]] == ["audio"], local
+        assert local["cameraSender"] == "none", local
+        await expect(peer.locator("figure[data-self] video")).to_have_js_property("srcObject", None)
+        # and the lead's slot for Robin stops receiving frames
+        await lead.wait_for_function(
+            FRAMES_STOPPED_JS, arg={"name": "Robin", "quietMs": 1500}, polling=200, timeout=30_000
+        )
+        frames_when_off = await lead.evaluate(FRAMES_JS, "Robin")
+        assert frames_when_off > 0
         await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone on")
         await expect(placeholder).to_be_visible()
         await expect(placeholder).to_contain_text("Camera off")
@@ -148,11 +202,54 @@ async def test_a_camera_turned_off_shows_a_placeholder_tile(
         assert circle_box["y"] >= tile_box["y"]
         assert circle_box["y"] + circle_box["height"] <= tile_box["y"] + tile_box["height"]
 
-        # camera back on: the video again, playing and showing a picture
+        # camera back on: a new live camera track, the video again, playing and showing a
+        # picture, frames arriving again on the same slot
         await peer.get_by_role("button", name="Camera off").click()
         await expect(robin).to_have_attribute("aria-label", "Robin: camera on, microphone off")
         await expect(placeholder).to_be_hidden()
         await expect(robin.locator("video")).to_be_visible()
         await expect(own.get_by_test_id("camera-off")).to_be_hidden()
+        local = await peer.evaluate("holdspaceMedia.local()")
+        assert sorted((t["kind"], t["readyState"]) for t in local["tracks"]) == [
+            ("audio", "live"),
+            ("video", "live"),
+        ], local
+        assert local["cameraSender"] == "live", local
+        assert await peer.evaluate("window.__camera.readyState") == "ended"
+        await lead.wait_for_function(
+            FRAMES_ABOVE_JS,
+            arg={"name": "Robin", "above": frames_when_off + 10},
+            polling=200,
+            timeout=30_000,
+        )
         await wait_playing(lead, "Robin")
         await lead.wait_for_function(LIT_JS, arg="Robin", polling=200, timeout=30_000)
+
+        # a camera the browser refuses when switched on again: it stays off, Robin is told
+        # why in words, the room goes on seeing the placeholder, the rest keeps working
+        await peer.evaluate(
+            """() => {
+              const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+              navigator.mediaDevices.getUserMedia = (constraints) => constraints.video
+                ? Promise.reject(new DOMException("refused by the test", "NotAllowedError"))
+                : real(constraints);
+            }"""
+        )
+        await peer.get_by_role("button", name="Camera on").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone off")
+        await peer.get_by_role("button", name="Camera off").click()
+        notice = peer.get_by_role("status").filter(has_text="did not let us use your camera")
+        await expect(notice).to_be_visible()
+        await expect(peer.get_by_role("button", name="Camera off")).to_have_attribute(
+            "aria-pressed", "false"
+        )
+        await expect(own.get_by_test_id("camera-off")).to_be_visible()
+        local = await peer.evaluate("holdspaceMedia.local()")
+        assert [t["kind"] for t in local["tracks"]] == ["audio"], local
+        await peer.get_by_role("button", name="Microphone off").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone on")
+        await expect(placeholder).to_be_visible()
+        # trying again while the browser still refuses: still off, still said
+        await peer.get_by_role("button", name="Camera off").click()
+        await expect(notice).to_be_visible()
+        await expect(peer.get_by_role("button", name="Camera off")).to_be_visible()

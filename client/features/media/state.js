@@ -6,6 +6,7 @@ export const initialMedia = {
   cameraOn: true,
   micOn: true,
   problem: null, // plain words for the person, when something went wrong
+  cameraProblem: null, // plain words when the camera could not be switched on (it stays off)
 };
 
 export const AUDIO_ONLY_KEY = "holdspace.media.audioOnly";
@@ -15,12 +16,18 @@ export function setPhase(media, phase, problem = null) {
 }
 
 export function setChoice(media, audioOnly) {
-  return { ...media, audioOnly, cameraOn: !audioOnly };
+  return { ...media, audioOnly, cameraOn: !audioOnly, cameraProblem: null };
 }
 
 export function toggle(media, what) {
-  if (what === "camera") return media.audioOnly ? media : { ...media, cameraOn: !media.cameraOn };
+  if (what === "camera") return media.audioOnly ? media : { ...media, cameraOn: !media.cameraOn, cameraProblem: null };
   return { ...media, micOn: !media.micOn };
+}
+
+/** The camera was wanted but could not be started (refused, missing, busy, unplugged): it is
+ * off, and `problem` says so in plain words until the person tries again. */
+export function cameraRefused(media, problem) {
+  return { ...media, cameraOn: false, cameraProblem: problem };
 }
 
 /**
@@ -63,8 +70,9 @@ export function initials(name) {
 /**
  * What one tile shows. The video only while the person's camera is on and there is video to
  * show (`hasVideo` is false when we joined audio only, so we receive none); otherwise a
- * placeholder with their initials and the reason in words. A switched-off camera still sends
- * black frames, so this follows the server's word (room:participants), not the stream.
+ * placeholder with their initials and the reason in words. A switched-off camera sends no
+ * frames (its video would freeze on the last one), so this follows the server's word
+ * (room:participants), not the stream.
  * `summary` is the tile's accessible name; `initialsOf` the name to take initials from when
  * the caption says more ("Robin (you)").
  */

@@ -4,7 +4,7 @@
 // only at any time, and a plain explanation when the browser refuses the camera or
 // microphone (chat keeps working).
 import { h, mount } from "../../lib/dom.js";
-import { initialMedia, setPhase, setChoice, toggle, slotTiles, AUDIO_ONLY_KEY } from "./state.js";
+import { initialMedia, setPhase, setChoice, toggle, cameraRefused, slotTiles, AUDIO_ONLY_KEY } from "./state.js";
 import { createMediaConnection } from "./connection.js";
 import { createTile } from "./tile.js";
 
@@ -29,9 +29,11 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   let slots = [];
   let participants = [];
   let selfHasVideo = false;
+  let selfTrack = null; // the camera track the self-view shows
   const tiles = new Map(); // slot index -> {el, video, label, show, tracks}
 
   const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
+  const cameraNotice = h("p", { class: "notice notice-info", role: "status", "aria-live": "polite", hidden: true });
   const selfVideo = h("video", { class: "media-video media-self", autoplay: true, playsinline: true, muted: true, "aria-label": "Your camera" });
   selfVideo.muted = true;
   const selfTile = createTile(selfVideo, { "data-self": "true" });
@@ -51,17 +53,23 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     h("p", {}, "To talk, allow the microphone (and camera if you like) for this site in your browser's settings, then try again."),
     h("button", { type: "button", class: "small", onclick: () => begin(media.audioOnly) }, "Try again"));
   const el = h("section", { class: "card stack media-panel", "aria-labelledby": "media-heading" },
-    h("h2", { id: "media-heading" }, "Video"), status, chooser, denied, controls, grid);
+    h("h2", { id: "media-heading" }, "Video"), status, chooser, denied, cameraNotice, controls, grid);
 
   const connection = createMediaConnection(getSocket, {
     onLocalStream: (stream) => {
-      selfHasVideo = stream.getVideoTracks().length > 0;
-      selfVideo.srcObject = selfHasVideo ? stream : null;
+      // the self-view shows the live camera track, or nothing once it is stopped
+      const track = stream.getVideoTracks().find((t) => t.readyState === "live") || null;
+      selfHasVideo = Boolean(track);
+      if (track !== selfTrack) {
+        selfTrack = track;
+        selfVideo.srcObject = track ? new MediaStream([track]) : null;
+      }
       draw();
     },
     onSlots: (next) => { slots = next; draw(); },
     onLayout: (next) => { layout = next; draw(); },
     onState: (phase, problem) => { media = setPhase(media, phase, problem); draw(); },
+    onCamera: (on, problem) => { if (!on) media = cameraRefused(media, problem); draw(); },
   });
 
   function begin(audioOnly) {
@@ -109,6 +117,8 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     controls.hidden = choosing || media.phase === "denied" || media.phase === "off";
     grid.hidden = choosing || media.phase === "denied";
     status.textContent = media.problem && media.phase === "reconnecting" ? `${PHASE_TEXT.reconnecting} (${media.problem})` : (PHASE_TEXT[media.phase] || "");
+    cameraNotice.hidden = !media.cameraProblem || controls.hidden;
+    cameraNotice.textContent = media.cameraProblem || "";
     micButton.setAttribute("aria-pressed", String(media.micOn));
     micButton.textContent = media.micOn ? "Microphone on" : "Microphone off";
     cameraButton.setAttribute("aria-pressed", String(media.cameraOn && !media.audioOnly));
@@ -118,9 +128,9 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     selfTile.show({
       name: selfName ? `${selfName} (you)` : "You",
       initialsOf: selfName || "You",
-      cameraOn: media.cameraOn && !media.audioOnly,
+      // "camera on" only while the camera really runs (not while it is still starting)
+      cameraOn: media.cameraOn && !media.audioOnly && selfHasVideo,
       micOn: media.micOn,
-      hasVideo: selfHasVideo,
     });
 
     const shown = slotTiles(layout, participants);
@@ -150,7 +160,8 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
    * Debug accessor, for browser tests and for looking into a call from the devtools console
    * (`await holdspaceMedia.receiving()`); read-only, nothing in the app uses it. One entry per
    * receive slot: who the server says it carries (null when idle), the name on its tile, and
-   * the audio/video bytes and packets received on it so far (getStats inbound-rtp).
+   * the audio/video bytes and packets (and video frames) received on it so far (getStats
+   * inbound-rtp). `local()`: our own tracks and what the camera's sender carries.
    */
   async function receiving() {
     return Promise.all(slots.map(async (slot, index) => {
@@ -163,10 +174,11 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
         name: tile ? tile.label.textContent : null,
         audioBytes: audio ? audio.bytes : 0, audioPackets: audio ? audio.packets : 0,
         videoBytes: video ? video.bytes : 0, videoPackets: video ? video.packets : 0,
+        videoFrames: video ? video.frames : 0,
       };
     }));
   }
-  globalThis.holdspaceMedia = { receiving };
+  globalThis.holdspaceMedia = { receiving, local: () => connection.local() };
 
   draw();
   return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -69,21 +70,30 @@ class Peers:
     def media_id(self, person_id: str) -> str:
         return media_participant(self.session_id, person_id)
 
-    async def join(self, person_id: str, via: Client | None = None) -> MediaPeer:
+    async def join(
+        self,
+        person_id: str,
+        via: Client | None = None,
+        *,
+        camera: bool = True,
+        **fields: Any,
+    ) -> MediaPeer:
         """Join the main room directly, or with `media:join` on `via` (the server picks the
-        room from the roster)."""
+        room from the roster). `camera` False: the peer offers no camera and no video slots
+        (whatever `media:join` says); `fields` go into the `media:join` payload as they are
+        (`audio_only`, `camera_on`, `mic_on`)."""
         media_id = self.media_id(person_id)
         room = media_room(self.session_id, "main")
 
         async def signal(offer_sdp: str) -> str:
             if via is None:
                 return await self.backend.join(media_id, room, offer_sdp)
-            answer = await via.call("media:join", {"offer_sdp": offer_sdp})
+            answer = await via.call("media:join", {"offer_sdp": offer_sdp, **fields})
             assert answer["ok"], answer
             return str(answer["answer_sdp"])
 
         # encoded frames are counted as they arrive (no decoder backlog to blur the boundary)
-        peer = MediaPeer(person_id, None, signal, slots=3, decode=False)
+        peer = MediaPeer(person_id, None, signal, slots=3, decode=False, audio_only=not camera)
         previous = self.by_media_id.get(media_id)
         self.by_media_id[media_id] = peer
         if previous is not None:

@@ -179,3 +179,67 @@ async def test_a_hidden_standby_stays_out_of_the_peers_lists(
     await set_state(sam, camera_on=False, mic_on=True)
     received = await lists_until(sam, world.peers[0].id, (False, True))
     assert all(state_of(r["participants"], world.standby.id) is None for r in received)
+
+
+async def test_a_connection_without_a_camera_is_never_reported_camera_on(
+    world: World, connect: Connect, peers: Peers
+) -> None:
+    lead, _co, (sam, kim) = await room_with_peers(connect, world, peers=2, co=False)
+    sam_id, kim_id = world.peers[0].id, world.peers[1].id
+
+    # sam joins audio only: the room is told the camera is off from the start
+    await peers.join(sam_id, via=sam, camera=False, audio_only=True)
+    await lists_until(lead, sam_id, (False, True))
+    # and however sam's client reports it, it stays off for everyone: the claim alone
+    # changes nothing the room sees (nothing sent), the microphone part still does
+    await set_state(sam, camera_on=True, mic_on=True)
+    await set_state(sam, camera_on=True, mic_on=False)
+    received = await lists_until(lead, sam_id, (False, False))
+    assert all(state_of(r["participants"], sam_id) == (False, False) for r in received)
+
+    # kim does not say "audio only" but her offer carries no camera: the same
+    await peers.join(kim_id, via=kim, camera=False)
+    await lists_until(lead, kim_id, (False, True))
+    await set_state(kim, camera_on=True, mic_on=True)
+    await set_state(kim, camera_on=True, mic_on=False)
+    received = await lists_until(lead, kim_id, (False, False))
+    assert all(state_of(r["participants"], kim_id) == (False, False) for r in received)
+
+    # bad payloads are still refused with structured errors, and change nothing
+    cases: list[tuple[str, Any, set[str]]] = [
+        ("media:state", {"camera_on": "yes", "mic_on": True}, {"camera_on"}),
+        ("media:state", {"camera_on": True}, {"mic_on"}),
+        ("media:join", {"offer_sdp": "v=0", "camera_on": "yes"}, {"camera_on"}),
+        ("media:join", {"offer_sdp": "v=0", "mic_on": 1}, {"mic_on"}),
+        ("media:join", {"offer_sdp": "v=0", "publishes_video": True}, {"publishes_video"}),
+    ]
+    for event, payload, fields in cases:
+        answer = await sam.call(event, payload)
+        assert answer["ok"] is False, (event, payload)
+        assert answer["error"]["code"] == "bad_request", (event, payload)
+        assert answer["error"]["message"]
+        assert {f["field"] for f in answer["error"]["details"]["fields"]} == fields, payload
+
+    # sam rejoins with a camera: from then on the camera is whatever sam says
+    await peers.join(sam_id, via=sam)
+    received = await lists_until(lead, sam_id, (True, True))
+    assert all(state_of(r["participants"], sam_id) != (True, False) for r in received)
+    await set_state(sam, camera_on=False, mic_on=True)
+    await lists_until(lead, sam_id, (False, True))
+    await set_state(sam, camera_on=True, mic_on=True)
+    await lists_until(lead, sam_id, (True, True))
+
+
+async def test_joining_with_the_camera_off_is_off_for_the_room_from_the_start(
+    world: World, connect: Connect, peers: Peers
+) -> None:
+    lead, _co, (sam,) = await room_with_peers(connect, world, peers=1, co=False)
+    sam_id = world.peers[0].id
+    # a reconnect with the camera (and microphone) switched off: the room never sees them
+    # on in between
+    await peers.join(sam_id, via=sam, camera_on=False, mic_on=False)
+    await set_state(sam, camera_on=True, mic_on=False)
+    received = await lists_until(lead, sam_id, (True, False))
+    # (lists from before sam was admitted do not list sam)
+    earlier = [state_of(r["participants"], sam_id) for r in received[:-1]]
+    assert set(earlier) <= {None, (False, False)}, earlier

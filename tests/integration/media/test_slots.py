@@ -37,6 +37,24 @@ async def test_audio_only_participant_neither_sends_nor_gets_video(harness: Harn
     assert not any(kind == "video" for kind, _ in eve.frames_by_slot)
     assert harness.backend.stats("eve").video_frames_received == 0
     assert alice.received("video", "eve") == 0
+    assert harness.backend.publishes_video("alice")
+    assert not harness.backend.publishes_video("eve")
+    assert not harness.backend.publishes_video("nobody")
+
+
+async def test_an_offer_without_a_camera_publishes_no_video(harness: Harness) -> None:
+    """Not asking for audio only but offering no sending video m-line is the same thing for
+    what the server reports (the room is never told such a camera is on)."""
+
+    async def signal(offer_sdp: str) -> str:
+        return await harness.backend.join("finn", "main", offer_sdp, audio_only=False)
+
+    finn = MediaPeer("finn", None, signal, audio_only=True)
+    harness.peers["finn"] = finn
+    await finn.start()
+    assert not harness.backend.publishes_video("finn")
+    await harness.backend.leave("finn")
+    assert not harness.backend.publishes_video("finn")
 
 
 async def test_an_offer_without_vp8_is_refused_and_leaves_nothing_behind(harness: Harness) -> None:
