@@ -3,8 +3,10 @@
 Run: python -m bench.rules_bench --seconds 10
 
 Both matchers see the same generated messages in the same run. The baseline lower-cases each
-message and iterates raw pyahocorasick over the same terms; the ratio engine/baseline is printed.
-Targets: p99 under 1 ms per message; throughput at least a quarter of the bare scan.
+message and iterates raw pyahocorasick over the same terms; the ratio engine/baseline is printed
+for two measurements (see time_pair): a loop doing nothing else, and message by message with the
+other scanner in between and the clock's own cost taken off. Targets: p99 under 1 ms per
+message; throughput at least a quarter of the bare scan, by both measurements.
 """
 
 from __future__ import annotations
@@ -141,12 +143,17 @@ def bare_scanner(terms: Sequence[str]) -> Callable[[str], object]:
 class Run:
     """Timing of one scanner over the message set."""
 
-    per_second: float
+    loop_per_second: float  # messages per second in a loop that does nothing else
+    mixed_per_second: float  # the same with the other scanner run between any two messages
     p50_us: float
     p99_us: float
 
 
-BATCH = 50  # messages per timed batch: two clock reads per batch, not per message
+BATCH = 1000  # messages per timed batch in the loop measurement
+
+
+def noop(text: str) -> None:
+    """Stands in for a scanner to time what timing one call costs by itself."""
 
 
 def time_pair(
@@ -155,18 +162,23 @@ def time_pair(
     messages: Sequence[str],
     s: float,
 ) -> tuple[Run, Run]:
-    """Time both scanners on the same messages, alternating so that load from other processes
-    on the machine hits both alike; at least one pass over the messages.
+    """Time both scanners on the same messages two ways, each taking half of `s` and at least
+    one pass over the messages; the two sides alternate throughout, so that load from other
+    processes on the machine hits both alike.
 
-    Throughput comes from batches of BATCH messages timed as a whole (engine batch, then the
-    same messages through the bare scan), so the clock's own cost stays out of it: timed per
-    call, it would add the same ~50 ns to both sides and flatter the slower one. Latency comes
-    from a shorter pass that times each call alone."""
+    - loop: batches of BATCH messages, each batch timed as a whole (engine batch, then the same
+      messages through the bare scan): the throughput of a core that does nothing else, caches
+      warm for whichever scanner is running.
+    - mixed: message by message, engine then bare then a no-op, each call timed alone; the
+      no-op's mean (two clock reads and a call, about 0.2 us) is taken off both sides. In a
+      chat server each message is scanned between other work, as here.
+
+    The p50/p99 latencies come from the mixed pass (clock cost included)."""
     clock = time.perf_counter_ns
     batches = [messages[i : i + BATCH] for i in range(0, len(messages), BATCH)]
-    totals = [0, 0]
-    counts = [0, 0]
-    deadline = clock() + int(s * 0.8e9)
+    loop_ns = [0, 0]
+    loop_count = 0
+    deadline = clock() + int(s * 0.5e9)
     index = 0
     while clock() < deadline or index < len(batches):
         batch = batches[index % len(batches)]
@@ -174,50 +186,59 @@ def time_pair(
             t0 = clock()
             for text in batch:
                 scan(text)
-            totals[side] += clock() - t0
-            counts[side] += len(batch)
+            loop_ns[side] += clock() - t0
+        loop_count += len(batch)
         index += 1
-    samples: tuple[list[int], list[int]] = ([], [])
-    deadline = clock() + int(s * 0.2e9)
+    samples: tuple[list[int], list[int], list[int]] = ([], [], [])
+    deadline = clock() + int(s * 0.5e9)
     index = 0
-    while clock() < deadline or index < 100:
+    while clock() < deadline or index < len(messages):
         text = messages[index % len(messages)]
-        for side, scan in enumerate((engine, bare)):
+        for side, scan in enumerate((engine, bare, noop)):
             t0 = clock()
             scan(text)
             samples[side].append(clock() - t0)
         index += 1
+    cost = statistics.fmean(samples[2])
     return (
-        summarise(counts[0], totals[0], samples[0]),
-        summarise(counts[1], totals[1], samples[1]),
+        summarise(loop_count, loop_ns[0], samples[0], cost),
+        summarise(loop_count, loop_ns[1], samples[1], cost),
     )
 
 
-def summarise(count: int, total_ns: int, samples: list[int]) -> Run:
-    """Messages per second (from the batch totals) and per-call latency percentiles."""
+def summarise(loop_count: int, loop_ns: int, samples: list[int], cost: float) -> Run:
+    """Messages per second both ways and per-call latency percentiles."""
     quantiles = statistics.quantiles(samples, n=100)
-    return Run(count / (total_ns / 1e9), quantiles[49] / 1e3, quantiles[98] / 1e3)
+    mixed_ns = max(1.0, statistics.fmean(samples) - cost)
+    return Run(
+        loop_count / (loop_ns / 1e9), 1e9 / mixed_ns, quantiles[49] / 1e3, quantiles[98] / 1e3
+    )
 
 
 def compare(
     name: str, matcher: Matcher, terms: Sequence[str], messages: list[str], s: float
-) -> None:
-    """Time the engine and the bare scan on the same texts and print both with their ratio."""
+) -> bool:
+    """Time the engine and the bare scan on the same texts and print both with their ratios;
+    True when the targets hold (the lower of the two ratios counts)."""
     for text in messages[:200]:
         matcher.scan(text)  # warm caches
     engine, bare = time_pair(matcher.scan, bare_scanner(terms), messages, s)
-    ratio = engine.per_second / bare.per_second
+    loop = engine.loop_per_second / bare.loop_per_second
+    mixed = engine.mixed_per_second / bare.mixed_per_second
     print(f"{name} ({len(terms)} terms, {len(messages)} distinct messages)")
+    for label, run in (("engine", engine), ("bare  ", bare)):
+        print(
+            f"  {label}: {run.loop_per_second:10,.0f} msg/s/core in a loop, "
+            f"{run.mixed_per_second:10,.0f} mixed  p50 {run.p50_us:6.1f} us  "
+            f"p99 {run.p99_us:6.1f} us"
+        )
+    ok = min(loop, mixed) >= 0.25 and engine.p99_us < 1000
+    verdict = "ok" if ok else "BELOW TARGET"
     print(
-        f"  engine: {engine.per_second:10,.0f} msg/s/core  p50 {engine.p50_us:6.1f} us  "
-        f"p99 {engine.p99_us:6.1f} us"
+        f"  throughput ratio engine/bare: {loop:.3f} in a loop, {mixed:.3f} mixed "
+        f"(target >= 0.25 both, p99 < 1000 us) {verdict}"
     )
-    print(
-        f"  bare  : {bare.per_second:10,.0f} msg/s/core  p50 {bare.p50_us:6.1f} us  "
-        f"p99 {bare.p99_us:6.1f} us"
-    )
-    verdict = "ok" if ratio >= 0.25 and engine.p99_us < 1000 else "BELOW TARGET"
-    print(f"  throughput ratio engine/bare: {ratio:.3f} (target >= 0.25, p99 < 1000 us) {verdict}")
+    return ok
 
 
 def main() -> None:

@@ -190,8 +190,8 @@ class Matcher:
             raw = list(self._automaton.iter(folded))
             spaced = SPACED_HINT.search(btext) is not None
             # every numeric hint and both symbols DIGITISH looks for start with a digitish char
-            digit = DIGITISH.search(btext) is not None
-            hint = self._grammar.numeric_hint.search(btext) if digit else None
+            digitish = DIGITISH.search(btext) is not None
+            hint = self._grammar.numeric_hint.search(btext) if digitish else None
         else:
             raw_bytes, folded, digitish, spaced = quick
             raw = list(self._automaton.iter(folded))
@@ -199,7 +199,7 @@ class Matcher:
                 return []  # the common case, decided without a regex search
             btext = quick_base(raw_bytes)
             hint = self._grammar.numeric_hint.search(btext) if digitish else None
-        symbols = "@" in btext or "$" in btext
+        symbols = digitish and ("@" in btext or "$" in btext)  # both are digitish
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
         if quick is not None:
