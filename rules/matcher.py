@@ -183,6 +183,7 @@ class Matcher:
         An exception cancels only the hits of its category that it overlaps; of overlapping hits
         the longest span wins (so `Gala Casino` is one brand, not a brand plus a venue)."""
         quick = quick_views(text)
+        base: View | None = None  # None: the base view's offsets are the text's own
         if quick is None:
             base = normalise(text)
             btext = base.text
@@ -202,8 +203,6 @@ class Matcher:
         symbols = digitish and ("@" in btext or "$" in btext)  # both are digitish
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
-        if quick is not None:
-            base = View(btext)  # built only past the early returns
         found: list[Candidate] = []
         excepted: list[Candidate] = []
         money_words: list[tuple[int, int]] = []
@@ -214,13 +213,13 @@ class Matcher:
             folded = fold_text_leet(btext, symbols=True)
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, base, found, excepted, None, flags)
-        joined = join_spaced(base) if spaced else None
+        joined = join_spaced(base or View(btext)) if spaced else None
         if joined is not None:
             folded = fold_text_leet(joined.text)
             raw = list(self._automaton.iter(folded))
             collect_terms(raw, folded, joined, found, excepted, None, flags)
         if money_words or hint is not None:
-            self._scan_amounts(base, hint, money_words, flags, found, quick is not None)
+            self._scan_amounts(btext, base, hint, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
@@ -229,17 +228,18 @@ class Matcher:
 
     def _scan_amounts(
         self,
-        base: View,
+        text: str,
+        base: View | None,
         hint: re.Match[str] | None,
         money_words: list[tuple[int, int]],
         flags: set[str],
         found: list[Candidate],
-        quick: bool = False,
     ) -> None:
         """Collect amount candidates that survive the not-money guards: numeric ones near each
         numeric hint from the first one, `hint` (None: none in the text), worded ones backwards from
-        each money word. `quick`: the text passed quick_views (the faster numeric patterns)."""
-        text = base.text
+        each money word, in the base view's `text`. `base` is None when the text passed
+        quick_views (offsets are the original's, and the stdlib `re` patterns apply)."""
+        quick = base is None
         # odds candidates never survive a rating word in the message (keep_candidate)
         spans = [
             (m.lastgroup or "amount", m.start(), m.end())
@@ -256,8 +256,9 @@ class Matcher:
         guards = self._quick_guards if quick else self._guards
         for rule, start, end in spans:
             if keep_candidate(rule, text[start:end], text, start, end, guards, flags):
-                o_start, o_end = base.to_original(start, end)
-                found.append(Candidate("amount", o_start, o_end, RULE_NAMES.get(rule, rule)))
+                if base is not None:
+                    start, end = base.to_original(start, end)
+                found.append(Candidate("amount", start, end, RULE_NAMES.get(rule, rule)))
 
 
 def match_worded(
@@ -336,7 +337,7 @@ def find_numeric(
 def collect_terms(
     raw: list[tuple[int, tuple[int, tuple[TermRule, ...]]]],
     folded: str,
-    view: View,
+    view: View | None,
     found: list[Candidate],
     excepted: list[Candidate],
     money_words: list[tuple[int, int]] | None,
@@ -360,7 +361,9 @@ def collect_terms(
             if rule.category in GUARD_LISTS:
                 flags.add(rule.category)
                 continue
-            o_start, o_end = view.to_original(*widen(folded, start, end, rule))
+            o_start, o_end = widen(folded, start, end, rule)
+            if view is not None:
+                o_start, o_end = view.to_original(o_start, o_end)
             target = excepted if rule.exception else found
             target.append(Candidate(rule.category, o_start, o_end, rule.rule))
 
