@@ -188,14 +188,14 @@ class Matcher:
             base = normalise(text)
             btext = base.text
             folded = fold_text_leet(btext)
-            raw = list(self._automaton.iter(folded))
+            raw = [*self._automaton.iter(folded)]
             spaced = SPACED_HINT.search(btext) is not None
             # every numeric hint and both symbols DIGITISH looks for start with a digitish char
             digitish = DIGITISH.search(btext) is not None
             hint = self._grammar.numeric_hint.search(btext) if digitish else None
         else:
             raw_bytes, folded, digitish, spaced = quick
-            raw = list(self._automaton.iter(folded))
+            raw = [*self._automaton.iter(folded)]
             if not raw and not digitish and not spaced:
                 return []  # the common case, decided without a regex search
             btext = quick_base(raw_bytes)
@@ -211,12 +211,12 @@ class Matcher:
             collect_terms(raw, folded, base, found, excepted, money_words, flags)
         if symbols:
             folded = fold_text_leet(btext, symbols=True)
-            raw = list(self._automaton.iter(folded))
+            raw = [*self._automaton.iter(folded)]
             collect_terms(raw, folded, base, found, excepted, None, flags)
         joined = join_spaced(base or View(btext)) if spaced else None
         if joined is not None:
             folded = fold_text_leet(joined.text)
-            raw = list(self._automaton.iter(folded))
+            raw = [*self._automaton.iter(folded)]
             collect_terms(raw, folded, joined, found, excepted, None, flags)
         if money_words or hint is not None:
             self._scan_amounts(btext, base, hint, money_words, flags, found)
