@@ -8,7 +8,9 @@ from typing import Any
 
 import socketio
 
-TIMEOUT_S = 10
+# An upper bound on waiting for something that should come, never a delay: on a loaded 2-core
+# machine a breakout:open has taken 17 s (0.5 s when quiet).
+TIMEOUT_S = 30
 
 
 class Client:
