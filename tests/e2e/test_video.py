@@ -4,6 +4,7 @@ session's media through the server's SFU; each one's grid plays the other's came
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
@@ -36,21 +37,29 @@ async def wait_playing(page: Page, name: str) -> None:
     await page.wait_for_function(PLAYING_JS, arg=name, polling=200, timeout=30_000)
 
 
+async def lead_and_robin_on_video(
+    live_server: LiveServer, browser: Any, world: dict[str, Any]
+) -> tuple[Page, Page]:
+    """The lead on the console and Robin on a phone-sized screen, both joined with video."""
+    lead_ctx = await browser.new_context()
+    await world["lead"].sign_in_browser(lead_ctx)
+    lead = await lead_ctx.new_page()
+    await lead.goto(f"{live_server.base_url}/#/console/{world['session']['id']}")
+    await lead.get_by_role("button", name="Open lobby").click()
+    await lead.get_by_role("button", name="Join with video").click()
+
+    peer_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    peer = await peer_ctx.new_page()
+    await join_waiting_room(peer, world["invite_url"], "Robin")
+    await lead.get_by_role("button", name="Admit Robin").click()
+    await expect(peer.get_by_role("heading", name="You're in the room")).to_be_visible()
+    await peer.get_by_role("button", name="Join with video").click()
+    return lead, peer
+
+
 async def test_console_and_phone_see_each_other(live_server: LiveServer, browser) -> None:
     async with staffed_session(live_server, PASSWORD) as world:
-        lead_ctx = await browser.new_context()
-        await world["lead"].sign_in_browser(lead_ctx)
-        lead = await lead_ctx.new_page()
-        await lead.goto(f"{live_server.base_url}/#/console/{world['session']['id']}")
-        await lead.get_by_role("button", name="Open lobby").click()
-        await lead.get_by_role("button", name="Join with video").click()
-
-        peer_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        peer = await peer_ctx.new_page()
-        await join_waiting_room(peer, world["invite_url"], "Robin")
-        await lead.get_by_role("button", name="Admit Robin").click()
-        await expect(peer.get_by_role("heading", name="You're in the room")).to_be_visible()
-        await peer.get_by_role("button", name="Join with video").click()
+        lead, peer = await lead_and_robin_on_video(live_server, browser, world)
 
         await wait_playing(peer, world["lead"].user["display_name"])
         await wait_playing(lead, "Robin")
@@ -128,19 +137,7 @@ async def test_a_camera_turned_off_shows_a_placeholder_tile(
     live_server: LiveServer, browser
 ) -> None:
     async with staffed_session(live_server, PASSWORD) as world:
-        lead_ctx = await browser.new_context()
-        await world["lead"].sign_in_browser(lead_ctx)
-        lead = await lead_ctx.new_page()
-        await lead.goto(f"{live_server.base_url}/#/console/{world['session']['id']}")
-        await lead.get_by_role("button", name="Open lobby").click()
-        await lead.get_by_role("button", name="Join with video").click()
-
-        peer_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        peer = await peer_ctx.new_page()
-        await join_waiting_room(peer, world["invite_url"], "Robin")
-        await lead.get_by_role("button", name="Admit Robin").click()
-        await expect(peer.get_by_role("heading", name="You're in the room")).to_be_visible()
-        await peer.get_by_role("button", name="Join with video").click()
+        lead, peer = await lead_and_robin_on_video(live_server, browser, world)
         await wait_playing(lead, "Robin")
 
         # the lead's tile for Robin, found by its accessible name, which says the state in words
