@@ -109,6 +109,13 @@ async def test_pages_static_files_and_security_headers(running_server):
                 assert f"ws://{base.split('//')[1]}" in csp
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
                 assert response.headers["Referrer-Policy"] == "no-referrer"
+        for path in ("/", "/join/some.token"):  # the tab icon each page names is served
+            async with http.get(base + path) as response:
+                icon = re.search(r'<link rel="icon" href="([^"]+)"', await response.text())
+            assert icon is not None, path
+            async with http.get(base + icon.group(1)) as response:
+                assert response.status == 200
+                assert response.content_type == "image/svg+xml"
         for path in (
             "/static/../server/settings.py",
             "/static/%2e%2e/server/settings.py",
