@@ -33,7 +33,12 @@ export function rowFromEntry(entry) {
   return { term: entry.term || "", aliases: (entry.aliases || []).join(", "), note: entry.note || "" };
 }
 
-/** Rebuild the global lists from the edited rows, keeping the amount grammar as loaded. */
+/**
+ * Rebuild the global lists from the edited rows, keeping the amount grammar as loaded. Terms are
+ * saved in `rows` order (the loaded list as it was, then terms added on the page, oldest first),
+ * whatever order the page shows them in, so every filled-in row is saved once and the list's order stays
+ * stable from one version to the next.
+ */
 export function globalFromForm(loaded, rows, exceptions) {
   const lists = JSON.parse(JSON.stringify(loaded));
   for (const [category] of TERM_CATEGORIES) {
@@ -84,6 +89,16 @@ export function rowFound(row, key) {
 export function shownRows(rows, query, kept = new Set()) {
   const key = findKey(query);
   return rows.map((row) => kept.has(row) || rowFound(row, key));
+}
+
+/**
+ * The order term rows are shown in: rows added on this page first, newest at the top (where
+ * "Add a term" is), then the loaded rows in their saved order. Only a view: `rows` itself, which
+ * a save and the "try a message" draft read, keeps the saved order with added rows after it,
+ * oldest first. `added` is a Set of rows from `rows`.
+ */
+export function displayOrder(rows, added) {
+  return [...rows.filter((row) => added.has(row)).reverse(), ...rows.filter((row) => !added.has(row))];
 }
 
 /** The live count under a search box: "12 of 148 shown", or "148 terms" when not searching. */
