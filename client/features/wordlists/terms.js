@@ -2,10 +2,11 @@
 // The rows array is the list: saves and the live "try a message" draft read every row in it,
 // whatever is shown. At 5,000 terms the page must not freeze, so rows are built a screenful
 // at once and the rest in short slices between other work, and finding only toggles `hidden`
-// on rows already built (a keystroke never rebuilds the list). Rows added on this page always
-// stay in view.
+// on rows already built (a keystroke never rebuilds the list). "Add a term" sits by the search,
+// above the rows; rows added on this page go at the top, newest first, and always stay in view.
+// That is only the view: `rows` keeps the loaded order with added rows after it (displayOrder).
 import { h, field } from "../../lib/dom.js";
-import { FIND_DEBOUNCE_MS, termNoun, rowFromEntry, shownRows, describeShown } from "./state.js";
+import { FIND_DEBOUNCE_MS, termNoun, rowFromEntry, shownRows, describeShown, displayOrder } from "./state.js";
 
 const FIRST_ROWS = 60; // built at once: more than a screenful on any display
 const SLICE_MS = 12; // then build for this long per task, leaving the page free to answer
@@ -20,7 +21,7 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
   const rows = entries.map(rowFromEntry);
   const elements = new Map(); // row -> its <li>, once built
   const shown = new Map(rows.map((row) => [row, true])); // what the search shows, built or not
-  const added = new Set(); // rows added on this page: shown whatever the search, in this order
+  const added = new Set(); // rows added on this page: shown whatever the search, at the top
   let serial = 0;
 
   function build(row) {
@@ -42,7 +43,7 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     return li;
   }
 
-  // Build the first rows now and the rest in slices, before any row added on this page.
+  // Build the first rows now and the rest in slices, after any row added on this page (at the top).
   const unbuilt = rows.slice(FIRST_ROWS);
   let next = 0;
   list.append(...rows.slice(0, FIRST_ROWS).map(build));
@@ -51,8 +52,7 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     const until = performance.now() + SLICE_MS;
     const fragment = document.createDocumentFragment();
     while (next < unbuilt.length && performance.now() < until) fragment.append(build(unbuilt[next++]));
-    const firstAdded = added.values().next().value;
-    list.insertBefore(fragment, firstAdded ? elements.get(firstAdded) : null);
+    list.append(fragment);
     if (next < unbuilt.length) setTimeout(buildSlice, 0);
   }
   if (unbuilt.length) setTimeout(buildSlice, 0);
@@ -95,22 +95,27 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     if (event.key === "Enter") { event.preventDefault(); applyFind(); }
   });
 
+  /** A blank row at the top of the list (above earlier added ones), scrolled to, Term focused. */
   function add() {
     const row = { term: "", aliases: "", note: "" };
-    rows.push(row);
+    rows.push(row); // saved after the loaded rows: only the view puts it first
     added.add(row);
     shown.set(row, true);
-    list.append(build(row));
+    const li = build(row);
+    list.prepend(li);
     showCount();
     onTotal(rows.length);
-    elements.get(row).querySelector("input").focus();
+    li.scrollIntoView({ block: "nearest" });
+    li.querySelector("input").focus({ preventScroll: true });
   }
 
   function removeRow(row) {
     const at = rows.indexOf(row);
     if (at < 0) return;
-    // keep keyboard focus in the list: the next row shown, else the previous, else the search
-    const after = [...rows.slice(at + 1), ...rows.slice(0, at).reverse()];
+    // keep keyboard focus in the list: the next row shown below, else the one above, else the search
+    const order = displayOrder(rows, added);
+    const place = order.indexOf(row);
+    const after = [...order.slice(place + 1), ...order.slice(0, place).reverse()];
     const target = after.find((r) => shown.get(r) && elements.has(r));
     elements.get(row).remove();
     rows.splice(at, 1);
@@ -126,9 +131,11 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
   showCount();
   const search = h("div", { class: "field wordlist-find", role: "search", "aria-label": `${noun} terms` },
     h("label", { for: finder.id }, `Find a ${noun} term`),
-    h("p", { class: "hint", id: `find-${category}-hint` }, "Matches the term, other spellings and notes. Terms you add stay in view."),
-    h("div", { class: "row" }, finder, clear),
-    count);
-  const addButton = h("button", { type: "button", class: "small secondary", onclick: add }, `Add a ${noun} term`);
-  return { el: h("div", { class: "stack" }, search, list, nothing, addButton), rows };
+    h("p", { class: "hint", id: `find-${category}-hint` }, "Matches the term, other spellings and notes. Terms you add go at the top and stay in view."),
+    h("div", { class: "row" }, finder, clear));
+  // Next to the search and before the rows, so it is in reach (and next in tab order) however
+  // long the list; outside the search landmark, since adding is not searching.
+  const addButton = h("button", { type: "button", class: "secondary wordlist-add", "aria-controls": list.id, onclick: add }, `Add a ${noun} term`);
+  const tools = h("div", { class: "wordlist-tools" }, search, addButton);
+  return { el: h("div", { class: "stack" }, tools, count, nothing, list), rows };
 }
