@@ -67,6 +67,8 @@ async def test_flagged_message_is_masked_alerted_and_a_new_term_is_tried_at_once
         await expect(page.get_by_test_id("try-matches")).to_contain_text("Nothing would be flagged")
         brands = page.get_by_test_id("terms-brand")
         await page.get_by_role("button", name="Add a brand term").click()
-        await brands.get_by_role("textbox", name="Term", exact=True).last.fill("wombatspin")
+        new_term = brands.get_by_role("textbox", name="Term", exact=True).first  # added go on top
+        await expect(new_term).to_be_focused()
+        await new_term.fill("wombatspin")
         await expect(page.get_by_test_id("try-result").locator("mark")).to_have_text("wombatspin")
         await expect(page.get_by_test_id("try-matches")).to_contain_text("brand, by wombatspin")

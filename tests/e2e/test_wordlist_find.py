@@ -1,5 +1,6 @@
-"""Finding a term on the admin "Trigger words" page: the search only hides rows. The try box
-and a save still use every term, and a term added while searching is shown and focused."""
+"""Finding and adding terms on the admin "Trigger words" page: the search only hides rows, the
+try box and a save still use every term. "Add" sits by the search, above the rows; an added term
+goes on top (newest first), shown and focused, and is saved after the loaded terms."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
 PASSWORD = "steady lighthouse morning 9"
 QUERY = "WillHill"  # only "william hill" has it, as one of its other spellings
+# scroll so that an element sits at the bottom edge of the screen
+TO_SCREEN_BOTTOM = "el => window.scrollBy(0, el.getBoundingClientRect().bottom - innerHeight)"
 
 
 def found(entry: dict[str, Any], query: str) -> bool:
@@ -48,8 +51,18 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         terms = brands.get_by_role("textbox", name="Term", exact=True)
         count = page.get_by_test_id("find-brand-count")
         search = page.get_by_role("searchbox", name="Find a brand term")
+        add = page.get_by_role("button", name="Add a brand term")
         await expect(count).to_have_text(f"{total} terms")
         await expect(count).to_have_attribute("aria-live", "polite")
+
+        # "Add" is above the rows and next after the search in tab order
+        await expect(terms.first).to_have_value(shipped[0]["term"])
+        add_box = await add.bounding_box()
+        first_row = await brands.locator("li").first.bounding_box()
+        assert add_box and first_row and add_box["y"] + add_box["height"] <= first_row["y"]
+        await search.focus()
+        await page.keyboard.press("Tab")
+        await expect(add).to_be_focused()
 
         await search.fill(QUERY)
         await expect(count).to_have_text(f"1 of {total} shown")
@@ -60,9 +73,11 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         await page.get_by_label("Message to try").fill("back on bet365 and wombatspin")
         await expect(page.get_by_test_id("try-matches")).to_contain_text("brand, by bet365")
 
-        await page.get_by_role("button", name="Add a brand term").click()
+        await add.click()
         await expect(terms).to_have_count(2)
-        await expect(terms.last).to_be_focused()
+        await expect(terms.first).to_be_focused()
+        await expect(terms.first).to_have_value("")
+        await expect(terms.nth(1)).to_have_value("william hill")
         await expect(count).to_have_text(f"2 of {total + 1} shown")
         await expect(page.get_by_role("heading", name=f"Brands ({total + 1})")).to_be_visible()
         await page.keyboard.type("wombatspin")
@@ -77,17 +92,39 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         await search.fill(QUERY)
         await expect(count).to_have_text(f"2 of {total + 1} shown")
 
+        # every row shown again; a second term added from the keyboard goes on top, newest first,
+        # scrolled to even when "Add" was at the bottom of the screen
+        await search.press("Escape")
+        await expect(count).to_have_text(f"{total + 1} terms")
+        await page.keyboard.press("Tab")
+        await expect(add).to_be_focused()
+        await add.evaluate(TO_SCREEN_BOTTOM)
+        await page.keyboard.press("Enter")
+        await expect(terms.first).to_be_focused()
+        await expect(terms.first).to_be_in_viewport()
+        header = await page.locator(".app-header").bounding_box()
+        new_row = await brands.locator("li").first.bounding_box()
+        assert header and new_row and new_row["y"] >= header["y"] + header["height"]
+        await page.keyboard.type("quokkabet")
+        await expect(terms.nth(1)).to_have_value("wombatspin")
+        await expect(terms.nth(2)).to_have_value(shipped[0]["term"])
+        await expect(count).to_have_text(f"{total + 2} terms")
+        await expect(page.get_by_role("heading", name=f"Brands ({total + 2})")).to_be_visible()
+
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        await page.get_by_label("What changed (for the history)").fill("wombatspin added")
+        await page.get_by_label("What changed (for the history)").fill("two brands added")
         await page.get_by_role("button", name="Save lists").click()
         await expect(page.get_by_text("Version 1.")).to_be_visible()
 
+        # saved once each: the loaded terms in their order, then the added ones, oldest first
         saved = (await admin.call("GET", "/api/wordlists"))["lists"]["brand"]["terms"]
-        assert saved == [*shipped, {"term": "wombatspin"}]
-        # after the save the page shows every term again, the new one included
-        await expect(count).to_have_text(f"{total + 1} terms")
-        await expect(terms).to_have_count(total + 1)
-        await expect(terms.last).to_have_value("wombatspin")
+        assert saved == [*shipped, {"term": "wombatspin"}, {"term": "quokkabet"}]
+        # after the save the page shows every term again in the saved order
+        await expect(count).to_have_text(f"{total + 2} terms")
+        await expect(terms).to_have_count(total + 2)
+        await expect(terms.first).to_have_value(shipped[0]["term"])
+        await expect(terms.nth(total)).to_have_value("wombatspin")
+        await expect(terms.last).to_have_value("quokkabet")
     finally:
         await admin.http.close()
 
@@ -148,12 +185,26 @@ FOLDING_CASES_JS = """async () => {
   };
 }"""
 
+ORDER_CASES_JS = """async () => {
+  const s = await import("/static/features/wordlists/state.js");
+  const row = (term) => ({ term, aliases: "", note: "" });
+  const loaded = [row("bet365"), row("coral")];
+  const added = [row("first added"), row(""), row("last added")];
+  const rows = [...loaded, ...added];
+  const saved = s.globalFromForm({}, { brand: rows, venue: [] }, {});
+  return {
+    shown: s.displayOrder(rows, new Set(added)).map((r) => r.term),
+    nothingAdded: s.displayOrder(loaded, new Set()).map((r) => r.term),
+    saved: saved.brand.terms.map((t) => t.term),
+  };
+}"""
 
-async def test_find_folds_case_accents_quotes_and_spacing(
+
+async def test_find_folds_case_accents_quotes_and_spacing_and_added_rows_show_first(
     live_server: LiveServer, browser: Any
 ) -> None:
-    """The pure find rules in client/features/wordlists/state.js, run in the browser that uses
-    them (the project has no separate JavaScript test runner)."""
+    """The pure find and order rules in client/features/wordlists/state.js, run in the browser
+    that uses them (the project has no separate JavaScript test runner)."""
     admin = await staff_login(
         live_server.base_url, live_server.admin_email, live_server.admin_password, PASSWORD
     )
@@ -168,6 +219,13 @@ async def test_find_folds_case_accents_quotes_and_spacing(
             "empty": True,
             "shown": [True, False, True],
             "counts": ["12 of 148 shown", "148 terms", "1 term"],
+        }
+        # added rows show on top, newest first; a save keeps the loaded order, then the added
+        # ones oldest first, and drops a blank row
+        assert await page.evaluate(ORDER_CASES_JS) == {
+            "shown": ["last added", "", "first added", "bet365", "coral"],
+            "nothingAdded": ["bet365", "coral"],
+            "saved": ["bet365", "coral", "first added", "last added"],
         }
     finally:
         await admin.http.close()
