@@ -2,7 +2,9 @@
 
 A handler never lets an exception through: domain errors become their structured error, bad
 payloads `bad_request` with the offending fields, anything else is logged and answered
-`internal`. Events are listed once, in EVENTS; docs/protocol.md describes each.
+`internal`. Before any of that, an event over its connection's rate limit
+(server/services/event_limits.py) is answered `rate_limited`. Events are listed once, in EVENTS;
+docs/protocol.md describes each.
 """
 
 from __future__ import annotations
