@@ -64,12 +64,17 @@ export const patch = (path, body) => api("PATCH", path, body);
 export const put = (path, body) => api("PUT", path, body);
 export const del = (path) => api("DELETE", path);
 
+// Being asked to slow down is not a failure: a calm note (role=status) instead of an alert.
+const POLITE_CODES = new Set(["rate_limited"]);
+
 /**
  * Show an error (ApiError, socket error body, or anything else) inside `container`,
- * as an alert that screen readers announce. Field errors from details.fields are listed.
+ * as an alert that screen readers announce (a `rate_limited` one as a calm status note).
+ * Field errors from details.fields are listed. Returns the element shown.
  */
 export function showError(container, error) {
   const message = (error && error.message) || "Something went wrong. Please try again.";
+  const polite = Boolean(error && POLITE_CODES.has(error.code));
   const fields = error && error.details && error.details.fields;
   const items = [];
   if (fields && typeof fields === "object") {
@@ -77,10 +82,11 @@ export function showError(container, error) {
       items.push(h("li", {}, `${name}: ${typeof problem === "string" ? problem : JSON.stringify(problem)}`));
     }
   }
-  container.replaceChildren(
-    h("div", { class: "notice notice-error", role: "alert", "data-error-code": (error && error.code) || "" },
-      h("p", {}, message),
-      items.length ? h("ul", {}, items) : null));
+  const shown = h("div", { class: polite ? "notice notice-info" : "notice notice-error", role: polite ? "status" : "alert", "data-error-code": (error && error.code) || "" },
+    h("p", {}, message),
+    items.length ? h("ul", {}, items) : null);
+  container.replaceChildren(shown);
+  return shown;
 }
 
 export function clearError(container) {

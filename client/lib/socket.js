@@ -33,6 +33,15 @@ export function connectSession(auth, { onConnect, onDisconnect, onRefused, onErr
   return socket;
 }
 
+/** True for the server's "you're sending too quickly" answer (docs/protocol.md, "Rate limits"). */
+export const isRateLimited = (error) => Boolean(error && error.code === "rate_limited");
+
+/** How long to wait before sending that event again, from a `rate_limited` error. */
+export function retryAfterMs(error, fallbackMs = 1000) {
+  const wait = error && error.details && error.details.retry_after_ms;
+  return Number.isFinite(wait) && wait >= 0 ? wait : fallbackMs;
+}
+
 /** Emit an event and resolve its ack; a {ok: false} answer rejects with a SocketError. */
 export function request(socket, event, payload = {}) {
   return new Promise((resolve, reject) => {

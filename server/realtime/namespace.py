@@ -2,7 +2,9 @@
 
 A handler never lets an exception through: domain errors become their structured error, bad
 payloads `bad_request` with the offending fields, anything else is logged and answered
-`internal`. Events are listed once, in EVENTS; docs/protocol.md describes each.
+`internal`. Before any of that, an event over its connection's rate limit
+(server/services/event_limits.py) is answered `rate_limited`. Events are listed once, in EVENTS;
+docs/protocol.md describes each.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from facilitator.errors import DomainError
-from facilitator.roles import Action, require
+from facilitator.roles import Action, Role, require
 from server import context
 from server.errors import error_body, validation_error_body
 from server.realtime import payloads as p
@@ -32,12 +34,15 @@ from server.realtime.engine_hooks import (
 from server.services import chat, leadership, lobby, presence, session_control, triggers
 from server.services.accounts import SESSION_COOKIE
 from server.services.callers import Caller, identify
+from server.services.event_limits import ConnectionLimits
 from server.services.runtime import Runtime
 
 log = logging.getLogger("holdspace.realtime")
 
 # Until the HTTP branch lands, the cookie name is repeated here (server.services.accounts).
 RUNTIME = web.AppKey("live_runtime", Runtime)
+EVENT_LIMITS = web.AppKey("event_limits", ConnectionLimits)
+RATE_LIMITED_MESSAGE = "You're sending too quickly — wait a moment and try again."
 
 Call = Callable[[Runtime, Caller, Any], Awaitable[dict[str, Any]]]
 
@@ -121,6 +126,7 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
     disable_websocket_compression(sio)
     track_ack_requests(sio)
     broadcaster = SocketBroadcaster(sio)
+    app[EVENT_LIMITS] = ConnectionLimits()
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         app[RUNTIME] = Runtime(
@@ -157,6 +163,7 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
         await sio.save_session(sid, {"caller": caller.to_dict(), "joined": False})
 
     async def disconnect(sid: str, *_reason: Any) -> None:
+        app[EVENT_LIMITS].forget(sid)
         try:
             state = await sio.get_session(sid)
             if state.get("joined"):
@@ -184,7 +191,8 @@ def _handler(
 ) -> Callable[..., Awaitable[dict[str, Any]]]:
     async def handle(sid: str, *args: Any) -> dict[str, Any]:
         try:
-            answer = await _answer(app, sio, name, spec, sid, args)
+            refused = await _rate_limited(app, sio, name, sid)
+            answer = refused or await _answer(app, sio, name, spec, sid, args)
         except DomainError as exc:
             answer = error_body(exc.code, exc.message)
         except Exception:
@@ -198,6 +206,25 @@ def _handler(
         return answer
 
     return handle
+
+
+async def _rate_limited(
+    app: web.Application, sio: socketio.AsyncServer, name: str, sid: str
+) -> dict[str, Any] | None:
+    """The `rate_limited` answer when this connection sends `name` too often, else None.
+    Checked before anything else, so a refused event costs no validation, storage or fan-out."""
+    caller = (await sio.get_session(sid))["caller"]
+    refusal = app[EVENT_LIMITS].check(
+        sid,
+        name,
+        staff=caller["role"] != Role.PEER.value,
+        now_ms=app[context.CLOCK].now_ms(),
+    )
+    if refusal is None:
+        return None
+    if refusal.in_a_row == 1:  # once per run of refusals, so a flood does not flood the log
+        log.info("rate limited %s (%s) from %s, %s", name, refusal.family, sid, caller["role"])
+    return error_body("rate_limited", RATE_LIMITED_MESSAGE, retry_after_ms=refusal.retry_after_ms)
 
 
 async def _answer(

@@ -1,6 +1,7 @@
 // A chat panel. Message text is always inserted as text (textContent), never as HTML.
 import { h, formatTime } from "../../lib/dom.js";
 import { showError, clearError } from "../../lib/api.js";
+import { isRateLimited, retryAfterMs } from "../../lib/socket.js";
 import { validateText, MAX_TEXT_LENGTH } from "./state.js";
 
 const ROLE_NOTE = { lead: "facilitator", co: "facilitator", standby: "facilitator" };
@@ -31,7 +32,11 @@ export function createMessagePanel({ id, title, note, inputLabel, placeholder = 
       await onSend(text);
       input.value = "";
     } catch (error) {
-      showError(errors, error);
+      // the text stays in the input; a "sending too quickly" note goes once it may be sent
+      const shown = showError(errors, error);
+      if (isRateLimited(error)) {
+        setTimeout(() => { if (errors.firstChild === shown) clearError(errors); }, retryAfterMs(error));
+      }
     }
     input.focus();
   });

@@ -8,6 +8,7 @@
 // in the connection, so switching back on is a new getUserMedia track put on the same sender
 // with replaceTrack: no renegotiation. A rejoin keeps the camera as the person left it.
 import { mediaConfig, joinMedia, leaveMedia, sendMediaState, onLayout } from "./socket.js";
+import { isRateLimited, retryAfterMs } from "../../lib/socket.js";
 
 const DISCONNECTED_GRACE_MS = 4000;
 const GATHERING_LIMIT_MS = 5000;
@@ -71,6 +72,7 @@ export function createMediaConnection(getSocket, handlers) {
   let retries = 0;
   let retryTimer = null;
   let graceTimer = null;
+  let reportTimer = null;
 
   let listening = null;
   function socket() {
@@ -148,9 +150,18 @@ export function createMediaConnection(getSocket, handlers) {
   }
 
   /** Tell the server what the others should see: the camera is on only while a live camera
-   * track is being sent. */
+   * track is being sent. Switched on and off too quickly, the server refuses a report
+   * (`rate_limited`): the camera and microphone have already changed here, so the state as it
+   * is by then is sent again once the server takes it, and the room catches up. */
   function report() {
-    if (wanted) sendMediaState(socket(), wantCamera() && cameraLive(), micOn).catch(() => {});
+    clearTimeout(reportTimer);
+    reportTimer = null;
+    if (!wanted) return;
+    sendMediaState(socket(), wantCamera() && cameraLive(), micOn).catch((error) => {
+      if (!isRateLimited(error) || !wanted) return;
+      clearTimeout(reportTimer);
+      reportTimer = setTimeout(report, retryAfterMs(error));
+    });
   }
 
   async function connect() {
@@ -329,6 +340,7 @@ export function createMediaConnection(getSocket, handlers) {
       wanted = false;
       generation += 1;
       clearTimeout(retryTimer);
+      clearTimeout(reportTimer);
       closePc();
       stopStream();
       if (socket() && socket().connected) leaveMedia(socket()).catch(() => {});

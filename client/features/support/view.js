@@ -1,6 +1,7 @@
 // The peer's "I need support" button with its acknowledgement, and the console's alerts panel.
 import { h, mount, formatTime } from "../../lib/dom.js";
 import { showError } from "../../lib/api.js";
+import { isRateLimited } from "../../lib/socket.js";
 import { BREAKOUT_UNAVAILABLE, canOpenBreakout, onOpenBreakout } from "./breakout.js";
 
 function resourceLine(r) {
@@ -23,6 +24,8 @@ export function renderAcknowledgement(ack) {
     h("p", { class: "hint" }, "If you are in immediate danger, call 999."));
 }
 
+const ALREADY_ASKED = "Your facilitators already know you asked for support. They will be with you as soon as they can.";
+
 /**
  * Mount the peer's safety bar into `slot`: the "I need support" button (shown once joined),
  * the acknowledgement, and private reminders. Returns {setAvailable, showAcknowledgement, showNotice}.
@@ -38,6 +41,7 @@ export function mountSupportRequest(slot, { request }) {
     h("div", { class: "row" }, button,
       h("p", { class: "hint row-grow", id: hintId }, "Tells only the facilitators, privately.")),
     errors, ackSlot);
+  let acknowledged = false;
   button.addEventListener("click", async () => {
     errors.replaceChildren();
     button.disabled = true;
@@ -45,13 +49,15 @@ export function mountSupportRequest(slot, { request }) {
       const answer = await request();
       showAcknowledgement(answer.acknowledgement);
     } catch (error) {
-      showError(errors, error);
+      // pressed again and again: the first request stands, so reassure rather than say "wait"
+      showError(errors, isRateLimited(error) && acknowledged ? { code: error.code, message: ALREADY_ASKED } : error);
     } finally {
       button.disabled = false;
     }
   });
   function showAcknowledgement(ack) {
     if (!ack) return;
+    acknowledged = true;
     const shown = renderAcknowledgement(ack);
     shown.append(h("button", { type: "button", class: "small secondary", onclick: () => { ackSlot.replaceChildren(); button.focus(); } }, "Hide this message"));
     mount(ackSlot, shown);
