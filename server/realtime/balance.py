@@ -8,7 +8,7 @@ server/services/balancing.py, which checks again (a peer may pass or lower only 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import socketio
 from aiohttp import web
@@ -18,7 +18,11 @@ from facilitator.roles import Action
 from server import context
 from server.realtime import payloads as p
 from server.services import balancing
+from server.services.event_limits import SIGNALS
 from server.services.session_loop import setup_session_loop
+
+if TYPE_CHECKING:
+    from server.realtime.namespace import EventSpec
 
 Title = Annotated[str, StringConstraints(max_length=120)]
 
@@ -43,48 +47,81 @@ class HandMove(p.Payload):
     to_index: int = Field(ge=0, le=100)
 
 
-def _events() -> dict[str, tuple[type[p.Payload], Action | None, object]]:
+def _events() -> dict[str, EventSpec]:
+    from server.realtime.namespace import EventSpec
+
     b = balancing
     return {
-        "round:start": (
+        "round:start": EventSpec(
             RoundStart,
             Action.RUN_ROUNDS,
             lambda rt, c, x: b.start(rt, c, x.kind, x.order, x.per_person_s, x.title),
+            staff_unlimited=True,
         ),
-        "round:next": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.next_turn(rt, c)),
+        "round:next": EventSpec(
+            p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.next_turn(rt, c), staff_unlimited=True
+        ),
         # a peer may pass their own turn: checked in the service
-        "round:pass": (OptionalMember, None, lambda rt, c, x: b.pass_round(rt, c, x.member_id)),
-        "round:skip": (p.MemberRef, Action.RUN_ROUNDS, lambda rt, c, x: b.skip(rt, c, x.member_id)),
-        "round:reorder": (
+        "round:pass": EventSpec(
+            OptionalMember,
+            None,
+            lambda rt, c, x: b.pass_round(rt, c, x.member_id),
+            family=SIGNALS,
+            staff_unlimited=True,
+        ),
+        "round:skip": EventSpec(
+            p.MemberRef,
+            Action.RUN_ROUNDS,
+            lambda rt, c, x: b.skip(rt, c, x.member_id),
+            staff_unlimited=True,
+        ),
+        "round:reorder": EventSpec(
             RoundOrder,
             Action.RUN_ROUNDS,
             lambda rt, c, x: b.reorder(rt, c, x.order),
+            staff_unlimited=True,
         ),
-        "round:end": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.end(rt, c)),
-        "hand:raise": (p.Empty, Action.RAISE_HAND, lambda rt, c, _: b.raise_own_hand(rt, c)),
-        # a peer lowers their own hand, a facilitator anyone's: checked in the service
-        "hand:lower": (OptionalMember, None, lambda rt, c, x: b.lower(rt, c, x.member_id)),
-        "hand:take": (p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.take(rt, c)),
-        "hand:move": (
+        "round:end": EventSpec(
+            p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.end(rt, c), staff_unlimited=True
+        ),
+        "hand:raise": EventSpec(
+            p.Empty, Action.RAISE_HAND, lambda rt, c, _: b.raise_own_hand(rt, c), family=SIGNALS
+        ),
+        # a peer lowers their own hand (a signal), a facilitator anyone's (moderation): checked
+        # in the service
+        "hand:lower": EventSpec(
+            OptionalMember,
+            None,
+            lambda rt, c, x: b.lower(rt, c, x.member_id),
+            family=SIGNALS,
+            staff_unlimited=True,
+        ),
+        "hand:take": EventSpec(
+            p.Empty, Action.RUN_ROUNDS, lambda rt, c, _: b.take(rt, c), staff_unlimited=True
+        ),
+        "hand:move": EventSpec(
             HandMove,
             Action.RUN_ROUNDS,
             lambda rt, c, x: b.move(rt, c, x.member_id, x.to_index),
+            staff_unlimited=True,
         ),
-        "presence:check": (
+        "presence:check": EventSpec(
             p.MemberRef,
             Action.CHECK_PRESENCE,
             lambda rt, c, x: b.check_presence(rt, c, x.member_id),
+            staff_unlimited=True,
         ),
         # only the peer asked can answer: checked in the service
-        "presence:here": (p.Empty, None, lambda rt, c, _: b.answer_presence(rt, c)),
+        "presence:here": EventSpec(
+            p.Empty, None, lambda rt, c, _: b.answer_presence(rt, c), family=SIGNALS
+        ),
     }
 
 
 def setup_balance(app: web.Application, sio: socketio.AsyncServer) -> None:
     """Register the balancing events and the session loop on the app."""
-    from server.realtime.namespace import RUNTIME, EventSpec, _handler
+    from server.realtime.namespace import RUNTIME, _handler
 
-    for name, (model, action, call) in _events().items():
-        spec = EventSpec(model, action, call)  # type: ignore[arg-type]
+    for name, spec in _events().items():
         sio.on(name, _handler(app, sio, name, spec))
     setup_session_loop(app, RUNTIME, app[context.SETTINGS].redis_url)

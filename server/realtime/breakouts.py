@@ -19,6 +19,7 @@ from server import context
 from server.media.backend import MediaBackend
 from server.realtime.payloads import Empty, Id, MemberRef, Payload
 from server.services import breakout_rooms, leadership
+from server.services.event_limits import SIGNALS
 
 if TYPE_CHECKING:
     from server.realtime.namespace import EventSpec
@@ -52,30 +53,37 @@ def breakout_events(media_of: MediaOf) -> dict[str, EventSpec]:
             lambda rt, c, x: breakout_rooms.open_with(
                 rt, media_of(), c, list(x.member_ids), x.notice, x.join
             ),
+            staff_unlimited=True,
         ),
         "breakout:return": EventSpec(
             MemberRef,
             Action.OPEN_BREAKOUT,
             lambda rt, c, x: breakout_rooms.bring_back(rt, media_of(), c, x.member_id),
+            staff_unlimited=True,
         ),
         "breakout:request_return": EventSpec(
-            Empty, None, lambda rt, c, _: breakout_rooms.ask_to_return(rt, c)
+            Empty, None, lambda rt, c, _: breakout_rooms.ask_to_return(rt, c), family=SIGNALS
         ),
         "breakout:step_in": EventSpec(
             RoomRef,
             Action.OPEN_BREAKOUT,
             lambda rt, c, x: breakout_rooms.step_into(rt, media_of(), c, x.room_id),
+            staff_unlimited=True,
         ),
         "breakout:close": EventSpec(
             RoomRef,
             Action.OPEN_BREAKOUT,
             lambda rt, c, x: breakout_rooms.close(rt, media_of(), c, x.room_id),
+            staff_unlimited=True,
         ),
         "lead:handover": EventSpec(
-            HandOver, Action.HAND_OVER, lambda rt, c, x: leadership.hand_lead_over(rt, c, x.to)
+            HandOver,
+            Action.HAND_OVER,
+            lambda rt, c, x: leadership.hand_lead_over(rt, c, x.to),
+            staff_unlimited=True,
         ),
         "standby:appear": EventSpec(
-            Empty, None, lambda rt, c, _: leadership.appear_to_peers(rt, c)
+            Empty, None, lambda rt, c, _: leadership.appear_to_peers(rt, c), staff_unlimited=True
         ),
     }
 

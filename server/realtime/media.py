@@ -18,6 +18,7 @@ from server.realtime.namespace import RUNTIME, EventSpec, _handler
 from server.realtime.payloads import Payload
 from server.services import media_session
 from server.services.callers import Caller
+from server.services.event_limits import MEDIA_STATE
 from server.services.runtime import Runtime
 
 # An offer with 16 receive slots and VP8/Opus preferred is about 20 KB; the socket's own limit
@@ -68,6 +69,7 @@ def _events(app: web.Application, latest: dict[str, Layout]) -> dict[str, EventS
             MediaState,
             Action.CHAT,
             lambda rt, c, x: media_session.set_media_state(rt, c, x.camera_on, x.mic_on),
+            family=MEDIA_STATE,
         ),
     }
 

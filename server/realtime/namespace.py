@@ -3,8 +3,11 @@
 A handler never lets an exception through: domain errors become their structured error, bad
 payloads `bad_request` with the offending fields, anything else is logged and answered
 `internal`. Before any of that, an event over its connection's rate limit
-(server/services/event_limits.py) is answered `rate_limited`. Events are listed once, in EVENTS;
-docs/protocol.md describes each.
+(server/services/event_limits.py) is answered `rate_limited`.
+
+Each event is declared once, as an EventSpec: its payload model, role, service call, and its
+rate-limit family and staff exemption. They are in EVENTS here and in the tables of balance,
+breakouts, media and safety; docs/protocol.md describes each.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from server.realtime.engine_hooks import (
 from server.services import chat, leadership, lobby, presence, session_control, triggers
 from server.services.accounts import SESSION_COOKIE
 from server.services.callers import Caller, identify
-from server.services.event_limits import ConnectionLimits
+from server.services.event_limits import CHAT, FAMILY_LIMITS, GENERAL, SIGNALS, ConnectionLimits
 from server.services.runtime import Runtime
 
 log = logging.getLogger("holdspace.realtime")
@@ -52,45 +55,82 @@ class EventSpec:
     model: type[BaseModel]
     action: Action | None  # checked here; services check again (other callers may come)
     call: Call
+    # the rate-limit bucket it counts in (server/services/event_limits.py)
+    family: str = GENERAL
+    # moderation and session control: never limited for staff
+    staff_unlimited: bool = False
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILY_LIMITS:
+            raise ValueError(f"no rate-limit family {self.family!r}")
+
+
+# Every EventSpec registered, by event name (for checks that the declarations and the docs agree).
+EVENT_SPECS = web.AppKey("event_specs", dict[str, EventSpec])
 
 
 EVENTS: dict[str, EventSpec] = {
     "session:join": EventSpec(p.Empty, None, lambda rt, c, _: presence.join_session(rt, c)),
     "lobby:accept_rules": EventSpec(p.Empty, None, lambda rt, c, _: lobby.accept_rules(rt, c)),
-    "lobby:enter": EventSpec(p.Empty, None, lambda rt, c, _: lobby.enter_lobby(rt, c)),
+    "lobby:enter": EventSpec(
+        p.Empty, None, lambda rt, c, _: lobby.enter_lobby(rt, c), family=SIGNALS
+    ),
     "lobby:admit": EventSpec(
-        p.MemberDecision, Action.ADMIT, lambda rt, c, x: lobby.admit(rt, c, x.member_id, x.message)
+        p.MemberDecision,
+        Action.ADMIT,
+        lambda rt, c, x: lobby.admit(rt, c, x.member_id, x.message),
+        staff_unlimited=True,
     ),
     "lobby:decline": EventSpec(
         p.MemberDecision,
         Action.ADMIT,
         lambda rt, c, x: lobby.decline(rt, c, x.member_id, x.message),
+        staff_unlimited=True,
     ),
     "session:open_lobby": EventSpec(
-        p.Empty, Action.OPEN_LOBBY, lambda rt, c, _: session_control.open_lobby(rt, c)
+        p.Empty,
+        Action.OPEN_LOBBY,
+        lambda rt, c, _: session_control.open_lobby(rt, c),
+        staff_unlimited=True,
     ),
     "session:go_live": EventSpec(
-        p.GoLive, Action.GO_LIVE, lambda rt, c, x: session_control.go_live(rt, c, x.solo_reason)
+        p.GoLive,
+        Action.GO_LIVE,
+        lambda rt, c, x: session_control.go_live(rt, c, x.solo_reason),
+        staff_unlimited=True,
     ),
     "session:end": EventSpec(
-        p.Empty, Action.END_SESSION, lambda rt, c, _: session_control.end_session(rt, c)
+        p.Empty,
+        Action.END_SESSION,
+        lambda rt, c, _: session_control.end_session(rt, c),
+        staff_unlimited=True,
     ),
-    "chat:send": EventSpec(p.Text, Action.CHAT, lambda rt, c, x: chat.send_chat(rt, c, x.text)),
+    "chat:send": EventSpec(
+        p.Text, Action.CHAT, lambda rt, c, x: chat.send_chat(rt, c, x.text), family=CHAT
+    ),
     "backchannel:send": EventSpec(
-        p.Text, Action.BACKCHANNEL, lambda rt, c, x: chat.send_backchannel(rt, c, x.text)
+        p.Text,
+        Action.BACKCHANNEL,
+        lambda rt, c, x: chat.send_backchannel(rt, c, x.text),
+        family=CHAT,
     ),
     "trigger:approve": EventSpec(
         p.HeldApproval,
         Action.RELEASE_HELD,
         lambda rt, c, x: triggers.approve(rt, c, x.held_id, x.masked),
+        staff_unlimited=True,
     ),
     "trigger:reject": EventSpec(
-        p.HeldRef, Action.RELEASE_HELD, lambda rt, c, x: triggers.reject(rt, c, x.held_id)
+        p.HeldRef,
+        Action.RELEASE_HELD,
+        lambda rt, c, x: triggers.reject(rt, c, x.held_id),
+        staff_unlimited=True,
     ),
     "participant:remove": EventSpec(
         p.MemberRef,
         Action.REMOVE,
         lambda rt, c, x: session_control.remove_participant(rt, c, x.member_id),
+        staff_unlimited=True,
     ),
 }
 
@@ -127,6 +167,7 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
     track_ack_requests(sio)
     broadcaster = SocketBroadcaster(sio)
     app[EVENT_LIMITS] = ConnectionLimits()
+    app[EVENT_SPECS] = {}
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         app[RUNTIME] = Runtime(
@@ -189,9 +230,11 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
 def _handler(
     app: web.Application, sio: socketio.AsyncServer, name: str, spec: EventSpec
 ) -> Callable[..., Awaitable[dict[str, Any]]]:
+    app[EVENT_SPECS][name] = spec
+
     async def handle(sid: str, *args: Any) -> dict[str, Any]:
         try:
-            refused = await _rate_limited(app, sio, name, sid)
+            refused = await _rate_limited(app, sio, name, spec, sid)
             answer = refused or await _answer(app, sio, name, spec, sid, args)
         except DomainError as exc:
             answer = error_body(exc.code, exc.message)
@@ -209,14 +252,16 @@ def _handler(
 
 
 async def _rate_limited(
-    app: web.Application, sio: socketio.AsyncServer, name: str, sid: str
+    app: web.Application, sio: socketio.AsyncServer, name: str, spec: EventSpec, sid: str
 ) -> dict[str, Any] | None:
-    """The `rate_limited` answer when this connection sends `name` too often, else None.
-    Checked before anything else, so a refused event costs no validation, storage or fan-out."""
+    """The `rate_limited` answer when this connection sends `name` too often (its spec's family
+    and staff exemption), else None. Checked before anything else, so a refused event costs no
+    validation, storage or fan-out."""
     caller = (await sio.get_session(sid))["caller"]
     refusal = app[EVENT_LIMITS].check(
         sid,
-        name,
+        spec.family,
+        staff_unlimited=spec.staff_unlimited,
         staff=caller["role"] != Role.PEER.value,
         now_ms=app[context.CLOCK].now_ms(),
     )

@@ -16,6 +16,7 @@ from server.realtime import payloads as p
 from server.realtime.namespace import EventSpec
 from server.services import breaches, contacts, support
 from server.services.callers import Caller
+from server.services.event_limits import SUPPORT
 from server.services.runtime import Runtime, load_session
 from server.settings import Settings
 
@@ -62,12 +63,16 @@ def safety_events(settings: Settings) -> dict[str, EventSpec]:
     """The safety events; ``settings`` gives the contact encryption keys."""
     return {
         "support:request": EventSpec(
-            p.Empty, Action.SIGNAL_DISTRESS, lambda rt, c, _: support.request_support(rt, c)
+            p.Empty,
+            Action.SIGNAL_DISTRESS,
+            lambda rt, c, _: support.request_support(rt, c),
+            family=SUPPORT,
         ),
         "breach:mark": EventSpec(
             BreachMark,
             Action.MARK_BREACH,
             lambda rt, c, x: breaches.mark_breach(rt, c, x.member_id, x.rule, x.message_id),
+            staff_unlimited=True,
         ),
         "contact:status": EventSpec(p.Empty, None, lambda rt, c, _: support.contact_status(rt, c)),
         "contact:save": EventSpec(

@@ -1,9 +1,11 @@
 """Per-connection rate limits for socket events: a token bucket per connection and event family.
 
-Every limit of every socket event is in this module (docs/protocol.md, "Rate limits", lists
-them for clients). A connection starts with a full bucket per family: `burst` events at once,
-then one more every `interval_ms`. An event over the limit is refused before anything happens
-(nothing is validated, stored or sent for it); what was accepted before stays accepted.
+The numbers are in this module (docs/protocol.md, "Rate limits", lists them for clients); which
+family an event belongs to, and whether staff are exempt from it, is part of the event's one
+declaration (`EventSpec` in server/realtime/namespace.py). A connection starts with a full
+bucket per family: `burst` events at once, then one more every `interval_ms`. An event over the
+limit is refused before anything happens (nothing is validated, stored or sent for it); what was
+accepted before stays accepted.
 
 Families keep one chatty thing from starving another: a peer who floods the chat can still ask
 for support or switch their camera off. Staff (lead, co, standby) get twice every limit, and
@@ -22,6 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# the families; an event not given one is GENERAL
+CHAT = "chat"
+MEDIA_STATE = "media_state"
+SIGNALS = "signals"
+SUPPORT = "support"
 GENERAL = "general"
 
 
@@ -44,75 +51,28 @@ class Limit:
 # Limits per family for peers; staff get STAFF_FACTOR times each (see the module docstring).
 FAMILY_LIMITS: dict[str, Limit] = {
     # reaches the whole room (or every facilitator): bursts of 5, then 1 a second
-    "chat": Limit(burst=5, interval_ms=1000),
+    CHAT: Limit(burst=5, interval_ms=1000),
     # each real change re-sends the room's participant list to everyone in it
-    "media_state": Limit(burst=5, interval_ms=500),
+    MEDIA_STATE: Limit(burst=5, interval_ms=500),
     # hands, turns and answers that notify the room or the facilitators
-    "signals": Limit(burst=5, interval_ms=1000),
+    SIGNALS: Limit(burst=5, interval_ms=1000),
     # its own bucket so nothing else can use it up; asking again while the first signal stands
     # only adds to the same incident, so the refill is slow
-    "support": Limit(burst=3, interval_ms=5000),
+    SUPPORT: Limit(burst=3, interval_ms=5000),
     # everything else (joining, media set-up, contact details...): generous
     GENERAL: Limit(burst=20, interval_ms=200),
 }
 
-EVENT_FAMILIES: dict[str, str] = {
-    "chat:send": "chat",
-    "backchannel:send": "chat",
-    "media:state": "media_state",
-    "hand:raise": "signals",
-    "hand:lower": "signals",
-    "round:pass": "signals",
-    "lobby:enter": "signals",
-    "breakout:request_return": "signals",
-    "presence:here": "signals",
-    "support:request": "support",
-}
-
 STAFF_FACTOR = 2
 
-# Moderation and session control: never limited for staff (peers are refused them by role,
-# after their general limit).
-STAFF_UNLIMITED: frozenset[str] = frozenset(
-    {
-        "lobby:admit",
-        "lobby:decline",
-        "session:open_lobby",
-        "session:go_live",
-        "session:end",
-        "participant:remove",
-        "breach:mark",
-        "trigger:approve",
-        "trigger:reject",
-        "breakout:open",
-        "breakout:return",
-        "breakout:step_in",
-        "breakout:close",
-        "lead:handover",
-        "standby:appear",
-        "round:start",
-        "round:next",
-        "round:pass",
-        "round:skip",
-        "round:reorder",
-        "round:end",
-        "hand:take",
-        "hand:move",
-        "hand:lower",
-        "presence:check",
-    }
-)
 
-
-def family_of(event: str) -> str:
-    return EVENT_FAMILIES.get(event, GENERAL)
-
-
-def limit_for(event: str, *, staff: bool) -> Limit | None:
-    """The limit on `event` for a peer or a staff connection; None: never limited."""
-    if staff and event in STAFF_UNLIMITED:
+def limit_for(family: str, *, staff_unlimited: bool, staff: bool) -> Limit | None:
+    """The limit on an event of `family` for a peer or a staff connection; None: never limited.
+    An event marked `staff_unlimited` (moderation, session control) is never limited for staff;
+    for peers it counts in its family like any other."""
+    if staff and staff_unlimited:
         return None
-    limit = FAMILY_LIMITS[family_of(event)]
+    limit = FAMILY_LIMITS[family]
     return limit.scaled(STAFF_FACTOR) if staff else limit
 
 
@@ -162,12 +122,14 @@ class ConnectionLimits:
         self._buckets: dict[str, dict[str, TokenBucket]] = {}
         self._refused: dict[tuple[str, str], int] = {}
 
-    def check(self, sid: str, event: str, *, staff: bool, now_ms: int) -> Refusal | None:
-        """Count `event` from connection `sid`: None when it may go ahead, else a Refusal."""
-        limit = limit_for(event, staff=staff)
+    def check(
+        self, sid: str, family: str, *, staff_unlimited: bool, staff: bool, now_ms: int
+    ) -> Refusal | None:
+        """Count an event of `family` from connection `sid` (see `limit_for`): None when it may
+        go ahead, else a Refusal."""
+        limit = limit_for(family, staff_unlimited=staff_unlimited, staff=staff)
         if limit is None:
             return None
-        family = family_of(event)
         buckets = self._buckets.setdefault(sid, {})
         bucket = buckets.get(family)
         if bucket is None:

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestServer
 
 from server import context
 from server.app import create_app
-from server.realtime.namespace import EVENT_LIMITS
-from server.services.event_limits import EVENT_FAMILIES, STAFF_UNLIMITED
+from server.realtime import payloads as p
+from server.realtime.namespace import EVENT_LIMITS, EVENT_SPECS, EventSpec
 from server.services.session_loop import LOOP_INTERVAL_S
 from server.settings import Settings
 from tests.integration.conftest import RunningServer
@@ -165,8 +165,12 @@ async def test_a_closed_connection_leaves_no_buckets_behind(
     assert sid not in limits.tracked()
 
 
-def test_every_event_named_in_the_limits_is_one_the_server_handles(tmp_path: Path) -> None:
+def test_every_event_the_server_handles_has_its_spec(tmp_path: Path) -> None:
     app = create_app(Settings(secret_key="limits", data_dir=tmp_path))
     handled = {name for handlers in app[context.SIO].handlers.values() for name in handlers}
-    assert sorted(set(EVENT_FAMILIES) - handled) == []
-    assert sorted(STAFF_UNLIMITED - handled) == []
+    assert set(app[EVENT_SPECS]) == handled - {"connect", "disconnect"}
+
+
+def test_an_event_cannot_name_a_family_without_a_limit() -> None:
+    with pytest.raises(ValueError, match="chatter"):
+        EventSpec(p.Empty, None, lambda rt, c, _: _, family="chatter")
