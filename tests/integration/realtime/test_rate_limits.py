@@ -6,6 +6,7 @@ has moved on. Nothing here waits on time."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from server import context
 from server.app import create_app
 from server.realtime import payloads as p
 from server.realtime.namespace import EVENT_LIMITS, EVENT_SPECS, EventSpec
+from server.services.event_limits import FAMILY_LIMITS, GENERAL
 from server.services.session_loop import LOOP_INTERVAL_S
 from server.settings import Settings
 from tests.integration.conftest import RunningServer
@@ -27,6 +29,8 @@ from tests.integration.realtime.flows import admitted_peer, join_staff, lead_wit
 from tests.integration.realtime.seed import World
 
 REFUSED = "You're sending too quickly \u2014 wait a moment and try again."
+PROTOCOL = (Path(__file__).resolve().parents[3] / "docs" / "protocol.md").read_text()
+EVENT = re.compile(r"`([a-z_]+:[a-z_]+)`")
 
 
 class SteppedClock:
@@ -165,10 +169,39 @@ async def test_a_closed_connection_leaves_no_buckets_behind(
     assert sid not in limits.tracked()
 
 
-def test_every_event_the_server_handles_has_its_spec(tmp_path: Path) -> None:
+def _documented_limits() -> tuple[dict[str, str], set[str], set[str]]:
+    """From docs/protocol.md, "Rate limits": the family of each event its table names, the
+    events it says are never limited for staff, and the families of the table. An event the
+    table's staff column calls never limited must be in that list too."""
+    section = PROTOCOL.split("### Rate limits\n", 1)[1].split("\n### ", 1)[0]
+    families: dict[str, str] = {}
+    table: set[str] = set()
+    staff_column: set[str] = set()
+    for row in section.splitlines():
+        if not row.startswith("| ") or row.startswith(("| family ", "| ---")):
+            continue
+        family, events, _peers, staff = (cell.strip() for cell in row.strip("|").split("|"))
+        family = family.replace(" ", "_")
+        table.add(family)
+        families.update((event, family) for event in EVENT.findall(events))
+        staff_column.update(EVENT.findall(staff))
+    never = re.search(r"never limited for staff:(.*?)\.\s", section, re.S)
+    assert never is not None
+    staff_unlimited = set(EVENT.findall(never.group(1)))
+    assert staff_column <= staff_unlimited
+    return families, staff_unlimited, table
+
+
+def test_each_events_limit_is_declared_once_and_the_docs_agree(tmp_path: Path) -> None:
     app = create_app(Settings(secret_key="limits", data_dir=tmp_path))
+    specs = app[EVENT_SPECS]
     handled = {name for handlers in app[context.SIO].handlers.values() for name in handlers}
-    assert set(app[EVENT_SPECS]) == handled - {"connect", "disconnect"}
+    assert set(specs) == handled - {"connect", "disconnect"}
+
+    families, staff_unlimited, table = _documented_limits()
+    assert table == set(FAMILY_LIMITS)
+    assert {n: s.family for n, s in specs.items() if s.family != GENERAL} == families
+    assert {n for n, s in specs.items() if s.staff_unlimited} == staff_unlimited
 
 
 def test_an_event_cannot_name_a_family_without_a_limit() -> None:
