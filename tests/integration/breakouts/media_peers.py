@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestServer
 
 from server import context
 from server.app import create_app
+from server.clock import SystemClock
 from server.media.backend import Layout
 from server.media.ice import LOOPBACK
 from server.media.sfu import AiortcMediaBackend
@@ -41,11 +42,30 @@ async def backend_fixture() -> AsyncIterator[AiortcMediaBackend]:
     await media.close()
 
 
+class AheadClock(SystemClock):
+    """The wall clock, which a test may move ahead (never back): to give a deliberate burst of
+    events the time a person's clicks would take, so the rate limit does not refuse them."""
+
+    def __init__(self) -> None:
+        self.ahead_ms = 0
+
+    def now_ms(self) -> int:
+        return super().now_ms() + self.ahead_ms
+
+    def step_ms(self, ms: int) -> None:
+        self.ahead_ms += ms
+
+
+@pytest.fixture(name="clock")
+def clock_fixture() -> AheadClock:
+    return AheadClock()
+
+
 @pytest.fixture(name="running_server")
 async def running_server_fixture(
-    server_settings: Settings, backend: AiortcMediaBackend
+    server_settings: Settings, backend: AiortcMediaBackend, clock: AheadClock
 ) -> AsyncIterator[RunningServer]:
-    app = create_app(server_settings)
+    app = create_app(server_settings, clock=clock)
     app[context.MEDIA] = backend
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()

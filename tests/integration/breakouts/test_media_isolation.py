@@ -14,6 +14,7 @@ from tests.integration.breakouts.media_peers import (  # noqa: F401 - fixtures
     CONNECT_S,
     Peers,
     backend_fixture,
+    clock_fixture,
     database_url_fixture,
     peers_fixture,
     running_server_fixture,
