@@ -289,10 +289,12 @@ export function createMediaConnection(getSocket, handlers) {
   }
 
   return {
-    /** Start (or restart) media with the given choice. */
+    /** Start (or restart) media with the given choice: `cameraOn: false` never opens the
+     * camera, `micOn: false` joins muted (both are on unless said otherwise). */
     start(options = {}) {
       if (options.audioOnly !== undefined) audioOnly = Boolean(options.audioOnly);
-      cameraOn = !audioOnly;
+      cameraOn = !audioOnly && options.cameraOn !== false;
+      if (options.micOn !== undefined) micOn = Boolean(options.micOn);
       cameraTurn += 1;
       wanted = true;
       retries = 0;
@@ -311,9 +313,10 @@ export function createMediaConnection(getSocket, handlers) {
       closePc();
       handlers.onState("reconnecting");
     },
-    setAudioOnly(value) {
+    /** Switch audio only on or off; leaving it, the camera comes on unless `camera` is false. */
+    setAudioOnly(value, camera = true) {
       audioOnly = Boolean(value);
-      cameraOn = !audioOnly;
+      cameraOn = !audioOnly && Boolean(camera);
       cameraTurn += 1;
       if (wanted) { retries = 0; connect(); }
     },

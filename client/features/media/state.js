@@ -9,14 +9,29 @@ export const initialMedia = {
   cameraProblem: null, // plain words when the camera could not be switched on (it stays off)
 };
 
-export const AUDIO_ONLY_KEY = "holdspace.media.audioOnly";
+// What this browser remembers of the person's choice across a reload, one localStorage key
+// per flag (for this site, like the rest of its localStorage: not per group or session). Only
+// on/off flags, nothing that says who they are or where they were; a key is there ("1") only
+// while its choice is made and removed when it is undone, so the default leaves nothing.
+export const CHOICE_KEYS = {
+  audioOnly: "holdspace.media.audioOnly",
+  cameraOff: "holdspace.media.cameraOff",
+  micOff: "holdspace.media.micOff",
+};
 
 export function setPhase(media, phase, problem = null) {
   return media.phase === phase && media.problem === problem ? media : { ...media, phase, problem };
 }
 
-export function setChoice(media, audioOnly) {
-  return { ...media, audioOnly, cameraOn: !audioOnly, cameraProblem: null };
+/** Audio only or with video; with video, the camera is on unless the person switched it off
+ * (`cameraOn` false): a camera-off choice holds across audio only and back. */
+export function setChoice(media, audioOnly, cameraOn = true) {
+  return { ...media, audioOnly, cameraOn: cameraOn && !audioOnly, cameraProblem: null };
+}
+
+/** The panel as the person left it in this browser (`remembered`: the flags of CHOICE_KEYS). */
+export function rememberedMedia(media, { audioOnly, cameraOff, micOff }) {
+  return { ...setChoice(media, audioOnly, !cameraOff), micOn: !micOff };
 }
 
 export function toggle(media, what) {

@@ -2,9 +2,10 @@
 // us, labelled with their name, showing a placeholder while their camera is off) and the
 // controls: join with video or audio only, microphone and camera toggles, switch to audio
 // only at any time, and a plain explanation when the browser refuses the camera or
-// microphone (chat keeps working).
+// microphone (chat keeps working). Audio only, camera off and microphone off are remembered
+// in this browser (state.js CHOICE_KEYS), so a reload comes back the way the person left it.
 import { h, mount } from "../../lib/dom.js";
-import { initialMedia, setPhase, setChoice, toggle, cameraRefused, slotTiles, AUDIO_ONLY_KEY } from "./state.js";
+import { initialMedia, setPhase, setChoice, rememberedMedia, toggle, cameraRefused, slotTiles, CHOICE_KEYS } from "./state.js";
 import { createMediaConnection } from "./connection.js";
 import { createTile } from "./tile.js";
 
@@ -15,16 +16,33 @@ const PHASE_TEXT = {
   off: "Video and audio are off.",
 };
 
+/** The remembered flags, {audioOnly, cameraOff, micOff}: all false when nothing is stored. */
 function rememberedChoice() {
-  try { return localStorage.getItem(AUDIO_ONLY_KEY) === "1"; } catch { return false; }
+  const flags = {};
+  for (const [flag, key] of Object.entries(CHOICE_KEYS)) {
+    try { flags[flag] = localStorage.getItem(key) === "1"; } catch { flags[flag] = false; }
+  }
+  return flags;
 }
 
-function rememberChoice(audioOnly) {
-  try { localStorage.setItem(AUDIO_ONLY_KEY, audioOnly ? "1" : "0"); } catch { /* private mode */ }
+/** Remember one flag of CHOICE_KEYS (`on`), or forget it. */
+function rememberChoice(flag, on) {
+  try {
+    if (on) localStorage.setItem(CHOICE_KEYS[flag], "1");
+    else localStorage.removeItem(CHOICE_KEYS[flag]);
+  } catch { /* private mode: this visit only */ }
+}
+
+/** Said before joining, so "Join with video" does not read as "your camera will come on". */
+function keptOffText({ cameraOff, micOff }) {
+  if (cameraOff && micOff) return "Your camera and microphone will stay off, as you left them. You can switch them on once you have joined.";
+  if (cameraOff) return "Your camera will stay off, as you left it. You can switch it on once you have joined.";
+  if (micOff) return "Your microphone will stay off, as you left it. You can switch it on once you have joined.";
+  return "";
 }
 
 export function createMediaPanel({ getSocket, selfName = "" }) {
-  let media = setChoice(initialMedia, rememberedChoice());
+  let media = rememberedMedia(initialMedia, rememberedChoice());
   let layout = null;
   let slots = [];
   let participants = [];
@@ -43,11 +61,13 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   const audioOnlyButton = h("button", { type: "button", class: "small secondary", "aria-pressed": "false", onclick: () => switchAudioOnly(!media.audioOnly) }, "Audio only");
   const unblock = h("button", { type: "button", class: "small", hidden: true, onclick: () => playAll(true) }, "Tap to hear everyone");
   const controls = h("div", { class: "row media-controls", role: "group", "aria-label": "Your camera and microphone" }, micButton, cameraButton, audioOnlyButton, unblock);
+  const keptOff = h("p", { class: "hint", hidden: true });
   const chooser = h("div", { class: "stack media-choice" },
     h("p", {}, "Join with your camera and microphone, or with audio only if your connection is weak or you'd rather not be seen. You can change this at any time."),
     h("div", { class: "row" },
       h("button", { type: "button", onclick: () => begin(false) }, "Join with video"),
-      h("button", { type: "button", class: "secondary", onclick: () => begin(true) }, "Join audio only")));
+      h("button", { type: "button", class: "secondary", onclick: () => begin(true) }, "Join audio only")),
+    keptOff);
   const denied = h("div", { class: "notice notice-info stack", hidden: true },
     h("p", {}, "Your browser did not let us use your microphone or camera, so you are in the session with chat only. Everyone else can still read what you write."),
     h("p", {}, "To talk, allow the microphone (and camera if you like) for this site in your browser's settings, then try again."),
@@ -72,24 +92,31 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     onCamera: (on, problem) => { if (!on) media = cameraRefused(media, problem); draw(); },
   });
 
+  // the camera and microphone start as the person left them: a camera switched off is never
+  // opened, not even for a moment, and the room is told it is off from the join on
   function begin(audioOnly) {
-    rememberChoice(audioOnly);
-    media = setChoice(media, audioOnly);
-    connection.start({ audioOnly });
+    rememberChoice("audioOnly", audioOnly);
+    media = setChoice(media, audioOnly, !rememberedChoice().cameraOff);
+    connection.start({ audioOnly, cameraOn: media.cameraOn, micOn: media.micOn });
     draw();
   }
 
   function switchAudioOnly(audioOnly) {
-    rememberChoice(audioOnly);
-    media = setChoice(media, audioOnly);
-    connection.setAudioOnly(audioOnly);
+    rememberChoice("audioOnly", audioOnly);
+    media = setChoice(media, audioOnly, !rememberedChoice().cameraOff);
+    connection.setAudioOnly(audioOnly, media.cameraOn);
     draw();
   }
 
   function update(next, what) {
     media = next;
-    if (what === "mic") connection.setMic(media.micOn);
-    else connection.setCamera(media.cameraOn);
+    if (what === "mic") {
+      rememberChoice("micOff", !media.micOn);
+      connection.setMic(media.micOn);
+    } else {
+      rememberChoice("cameraOff", !media.cameraOn);
+      connection.setCamera(media.cameraOn);
+    }
     draw();
   }
 
@@ -113,6 +140,10 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   function draw() {
     const choosing = media.phase === "choose";
     chooser.hidden = !choosing;
+    if (choosing) {
+      keptOff.textContent = keptOffText(rememberedChoice());
+      keptOff.hidden = !keptOff.textContent;
+    }
     denied.hidden = media.phase !== "denied";
     controls.hidden = choosing || media.phase === "denied" || media.phase === "off";
     grid.hidden = choosing || media.phase === "denied";
