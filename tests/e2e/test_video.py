@@ -250,3 +250,97 @@ async def test_a_camera_turned_off_shows_a_placeholder_tile(
         await peer.get_by_role("button", name="Camera off").click()
         await expect(notice).to_be_visible()
         await expect(peer.get_by_role("button", name="Camera off")).to_be_visible()
+
+
+# Installed in the peer's page before each load: every getUserMedia call's constraints, so a
+# test can tell whether the camera was asked for at all (the camera light).
+RECORD_GUM_JS = """
+window.__gum = [];
+const realGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => {
+  window.__gum.push({ audio: Boolean(constraints.audio), video: Boolean(constraints.video) });
+  return realGum(constraints);
+};
+"""
+
+# On the lead's page: every accessible name Robin's tile has from now on, and "gone" whenever
+# there is no tile for Robin (his media connection closed), in order.
+WATCH_ROBIN_JS = """
+() => {
+  window.__robin = [];
+  const note = () => {
+    const tile = [...document.querySelectorAll('figure.media-tile[data-slot]')]
+      .find((f) => f.querySelector('figcaption')?.textContent === 'Robin');
+    const seen = tile ? tile.getAttribute('aria-label') : 'gone';
+    if (window.__robin[window.__robin.length - 1] !== seen) window.__robin.push(seen);
+  };
+  note();
+  new MutationObserver(note).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'],
+  });
+}
+"""
+
+
+async def test_camera_and_microphone_off_are_remembered_across_a_reload(
+    live_server: LiveServer, browser
+) -> None:
+    async with staffed_session(live_server, PASSWORD) as world:
+        lead, peer = await lead_and_robin_on_video(live_server, browser, world)
+        await wait_playing(lead, "Robin")
+        robin = lead.get_by_role("figure", name=re.compile(r"^Robin: "))
+        placeholder = robin.get_by_test_id("camera-off")
+
+        # Robin switches the camera and the microphone off, then the page reloads
+        await peer.get_by_role("button", name="Camera on").click()
+        await peer.get_by_role("button", name="Microphone on").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone off")
+        stored = await peer.evaluate("({...localStorage})")
+        media_keys = {k: v for k, v in stored.items() if k.startswith("holdspace.media.")}
+        # on/off flags only, nothing about who or where
+        assert media_keys == {"holdspace.media.cameraOff": "1", "holdspace.media.micOff": "1"}
+        await peer.context.add_init_script(RECORD_GUM_JS)
+        await lead.evaluate(WATCH_ROBIN_JS)
+        await peer.reload()
+        await expect(peer.get_by_role("heading", name="You're in the room")).to_be_visible()
+        await expect(
+            peer.get_by_text("Your camera and microphone will stay off, as you left them.")
+        ).to_be_visible()
+        await peer.get_by_role("button", name="Join with video").click()
+
+        # back in the room's media: the camera was never asked for, no video track, the
+        # camera's m-line offered without one, the toggles say off
+        await expect(peer.get_by_role("button", name="Camera off")).to_have_attribute(
+            "aria-pressed", "false"
+        )
+        await expect(peer.get_by_role("button", name="Microphone off")).to_have_attribute(
+            "aria-pressed", "false"
+        )
+        await peer.wait_for_function(
+            "() => holdspaceMedia.local().cameraSender === 'none'", polling=200, timeout=30_000
+        )
+        local = await peer.evaluate("holdspaceMedia.local()")
+        assert local["tracks"] == [{"kind": "audio", "readyState": "live", "enabled": False}], local
+        own = peer.locator("figure[data-self]")
+        await expect(own).to_have_attribute("aria-label", "Robin (you): camera off, microphone off")
+        # the lead saw Robin's tile go and come back, never with the camera on
+        await lead.wait_for_function(
+            "() => window.__robin.includes('gone') && window.__robin.at(-1) !== 'gone'",
+            polling=200,
+            timeout=30_000,
+        )
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone off")
+        await expect(placeholder).to_be_visible()
+        labels = await lead.evaluate("window.__robin")
+        assert not [label for label in labels if "camera on" in label], labels
+        assert await peer.evaluate("window.__gum") == [{"audio": True, "video": False}]
+
+        # switching them on works, and is what the browser remembers from then on
+        await peer.get_by_role("button", name="Camera off").click()
+        await peer.get_by_role("button", name="Microphone off").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera on, microphone on")
+        await expect(placeholder).to_be_hidden()
+        await wait_playing(lead, "Robin")
+        await expect(own).to_have_attribute("aria-label", "Robin (you): camera on, microphone on")
+        stored = await peer.evaluate("({...localStorage})")
+        assert not [k for k in stored if k.startswith("holdspace.media.")], stored
