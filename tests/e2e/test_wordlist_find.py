@@ -55,6 +55,14 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         await expect(count).to_have_text(f"{total} terms")
         await expect(count).to_have_attribute("aria-live", "polite")
 
+        # each row is a list item holding a group named after its term, so a screen reader can
+        # tell 150 "Term" boxes apart; the short visible labels stay as they are
+        await expect(brands.get_by_role("listitem")).to_have_count(total)
+        bet365 = brands.get_by_role("group", name="bet365", exact=True)
+        await expect(bet365).to_have_count(1)
+        await expect(bet365.get_by_role("textbox", name="Term", exact=True)).to_have_value("bet365")
+        await expect(bet365.get_by_role("button", name="Remove bet365")).to_be_visible()
+
         # "Add" is above the rows and next after the search in tab order
         await expect(terms.first).to_have_value(shipped[0]["term"])
         add_box = await add.bounding_box()
@@ -77,10 +85,19 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         await expect(terms).to_have_count(2)
         await expect(terms.first).to_be_focused()
         await expect(terms.first).to_have_value("")
+        new_group = brands.get_by_role("group", name="New brand term", exact=True)
+        await expect(new_group).to_have_count(1)
+        await expect(new_group.get_by_role("textbox", name="Term", exact=True)).to_be_focused()
+        await expect(new_group.get_by_role("button", name="Remove this brand term")).to_be_visible()
         await expect(terms.nth(1)).to_have_value("william hill")
         await expect(count).to_have_text(f"2 of {total + 1} shown")
         await expect(page.get_by_role("heading", name=f"Brands ({total + 1})")).to_be_visible()
         await page.keyboard.type("wombatspin")
+        # the group takes the typed term as its name, as the Remove button does
+        await expect(new_group).to_have_count(0)
+        wombatspin = brands.get_by_role("group", name="wombatspin", exact=True)
+        await expect(wombatspin.get_by_role("textbox", name="Term", exact=True)).to_be_focused()
+        await expect(wombatspin.get_by_role("button", name="Remove wombatspin")).to_be_visible()
         await expect(page.get_by_test_id("try-matches")).to_contain_text("brand, by wombatspin")
         await expect(page.get_by_test_id("try-matches")).to_contain_text("brand, by bet365")
 
@@ -105,7 +122,9 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         header = await page.locator(".app-header").bounding_box()
         new_row = await brands.locator("li").first.bounding_box()
         assert header and new_row and new_row["y"] >= header["y"] + header["height"]
+        await expect(new_group).to_have_count(1)
         await page.keyboard.type("quokkabet")
+        await expect(brands.get_by_role("group", name="quokkabet", exact=True)).to_be_visible()
         await expect(terms.nth(1)).to_have_value("wombatspin")
         await expect(terms.nth(2)).to_have_value(shipped[0]["term"])
         await expect(count).to_have_text(f"{total + 2} terms")
@@ -152,6 +171,15 @@ async def test_search_box_is_cleared_by_its_button_and_by_escape(
         await expect(count).to_have_text(f"{total} terms")
         await expect(places.get_by_role("textbox", name="Term", exact=True)).to_have_count(total)
 
+        # a new place row is named for its kind until it has a term
+        await page.get_by_role("button", name="Add a place term").click()
+        new_place = places.get_by_role("group", name="New place term", exact=True)
+        await expect(new_place).to_have_count(1)
+        await page.keyboard.type("  The Crown  ")
+        await expect(places.get_by_role("group", name="The Crown", exact=True)).to_have_count(1)
+        await places.get_by_role("button", name="Remove The Crown").click()
+        await expect(count).to_have_text(f"{total} terms")
+
         # a note is searched too (no shipped place has one, so write one)
         note = places.get_by_role("textbox", name="Note for admins").first
         await note.fill("Checked with the Tuesday group")
@@ -196,6 +224,12 @@ ORDER_CASES_JS = """async () => {
     shown: s.displayOrder(rows, new Set(added)).map((r) => r.term),
     nothingAdded: s.displayOrder(loaded, new Set()).map((r) => r.term),
     saved: saved.brand.terms.map((t) => t.term),
+    labels: [
+      s.rowLabels(row("  bet365 "), "brand", false),
+      s.rowLabels(row(""), "brand", true),
+      s.rowLabels(row("   "), "place", true),
+      s.rowLabels(row(""), "place", false),
+    ],
   };
 }"""
 
@@ -203,8 +237,8 @@ ORDER_CASES_JS = """async () => {
 async def test_find_folds_case_accents_quotes_and_spacing_and_added_rows_show_first(
     live_server: LiveServer, browser: Any
 ) -> None:
-    """The pure find and order rules in client/features/wordlists/state.js, run in the browser
-    that uses them (the project has no separate JavaScript test runner)."""
+    """The pure find, order and row-naming rules in client/features/wordlists/state.js, run in
+    the browser that uses them (the project has no separate JavaScript test runner)."""
     admin = await staff_login(
         live_server.base_url, live_server.admin_email, live_server.admin_password, PASSWORD
     )
@@ -226,6 +260,13 @@ async def test_find_folds_case_accents_quotes_and_spacing_and_added_rows_show_fi
             "shown": ["last added", "", "first added", "bet365", "coral"],
             "nothingAdded": ["bet365", "coral"],
             "saved": ["bet365", "coral", "first added", "last added"],
+            # a row's group and Remove names: the term, else what kind of row it is
+            "labels": [
+                {"group": "bet365", "remove": "Remove bet365"},
+                {"group": "New brand term", "remove": "Remove this brand term"},
+                {"group": "New place term", "remove": "Remove this place term"},
+                {"group": "Blank place term", "remove": "Remove this place term"},
+            ],
         }
     finally:
         await admin.http.close()

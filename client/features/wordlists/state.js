@@ -14,6 +14,20 @@ export const FIND_DEBOUNCE_MS = 150;
 /** What people call a category's terms in the page's text: "brand", "place". */
 export const termNoun = (category) => (category === "venue" ? "place" : category);
 
+/**
+ * What assistive technology calls a term row and its Remove button, so 150 rows of "Term, edit
+ * text" can be told apart: the group is named after the term as typed; a row without one yet is a
+ * "New brand term" when added on this page (`isNew`), else a "Blank brand term" (a loaded term
+ * cleared). `noun` is `termNoun(category)`.
+ */
+export function rowLabels(row, noun, isNew) {
+  const term = row.term.trim();
+  return {
+    group: term || `${isNew ? "New" : "Blank"} ${noun} term`,
+    remove: `Remove ${term || `this ${noun} term`}`,
+  };
+}
+
 /** "a, b ,c" -> ["a", "b", "c"] */
 export const splitList = (text) => String(text || "").split(",").map((s) => s.trim()).filter(Boolean);
 /** One item per line; blank lines dropped. */

@@ -6,7 +6,7 @@
 // above the rows; rows added on this page go at the top, newest first, and always stay in view.
 // That is only the view: `rows` keeps the loaded order with added rows after it (displayOrder).
 import { h, field } from "../../lib/dom.js";
-import { FIND_DEBOUNCE_MS, termNoun, rowFromEntry, shownRows, describeShown, displayOrder } from "./state.js";
+import { FIND_DEBOUNCE_MS, termNoun, rowLabels, rowFromEntry, shownRows, describeShown, displayOrder } from "./state.js";
 
 const FIRST_ROWS = 60; // built at once: more than a screenful on any display
 const SLICE_MS = 12; // then build for this long per task, leaving the page free to answer
@@ -35,10 +35,16 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     const aliases = mk("aliases", "Other spellings (comma-separated)");
     const note = mk("note", "Note for admins");
     const remove = h("button", { type: "button", class: "small secondary", onclick: () => removeRow(row) }, "Remove");
-    const name = () => remove.setAttribute("aria-label", `Remove ${row.term.trim() || `this ${noun} term`}`);
+    // The <li> stays a list item ("3 of 150"); the group inside it carries the row's name.
+    const group = h("div", { class: "wordlist-fields", role: "group" }, term.wrap, aliases.wrap, note.wrap, remove);
+    const name = () => {
+      const labels = rowLabels(row, noun, added.has(row));
+      group.setAttribute("aria-label", labels.group);
+      remove.setAttribute("aria-label", labels.remove);
+    };
     name();
     term.input.addEventListener("input", name);
-    const li = h("li", { class: "wordlist-row", hidden: !shown.get(row) }, term.wrap, aliases.wrap, note.wrap, remove);
+    const li = h("li", { class: "wordlist-row", hidden: !shown.get(row) }, group);
     elements.set(row, li);
     return li;
   }
