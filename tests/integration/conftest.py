@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,28 @@ class RunningServer:
     settings: Settings
 
 
-async def start_server(settings: Settings) -> tuple[TestServer, RunningServer]:
-    app = create_app(settings)
+class SteppedClock:
+    """A clock that moves only when the test steps it (from the wall clock's time at start)."""
+
+    def __init__(self) -> None:
+        self.ms = time.time_ns() // 1_000_000
+
+    def now_ms(self) -> int:
+        return self.ms
+
+    def step(self, seconds: float) -> int:
+        self.ms += int(seconds * 1000)
+        return self.ms
+
+    def step_ms(self, ms: int) -> None:
+        self.ms += ms
+
+
+async def start_server(
+    settings: Settings, app: web.Application | None = None
+) -> tuple[TestServer, RunningServer]:
+    """Serve `app` (by default a fresh one for `settings`) on a free 127.0.0.1 port."""
+    app = app or create_app(settings)
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     base_url = str(server.make_url("")).rstrip("/")

@@ -10,8 +10,7 @@ from server.realtime.namespace import RUNTIME
 from server.services.session_loop import SESSION_LOOP
 from server.services.talk_time import TalkTime
 from server.storage.models import Group, Session
-from tests.integration.balance.conftest import SteppedClock
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, SteppedClock
 from tests.integration.realtime.clients import Client
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.flows import admitted_peer, join_staff, lead_with_open_lobby

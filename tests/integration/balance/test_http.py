@@ -11,9 +11,8 @@ import aiohttp
 
 from server import context
 from server.storage.models import SessionSummary
-from tests.integration.balance.conftest import SteppedClock
 from tests.integration.balance.flows import live_session
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, SteppedClock
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.seed import Person, World
 

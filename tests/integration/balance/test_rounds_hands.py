@@ -3,9 +3,8 @@ sees (order and who's up, never talk figures), payload validation."""
 
 from __future__ import annotations
 
-from tests.integration.balance.conftest import SteppedClock
 from tests.integration.balance.flows import live_session, marker
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, SteppedClock
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.seed import World
 

@@ -7,9 +7,8 @@ from typing import Any
 
 from server.realtime.namespace import RUNTIME
 from server.services.media_presence import media_state_changed
-from tests.integration.balance.conftest import SteppedClock
 from tests.integration.balance.flows import live_session, marker, set_balancing
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, SteppedClock
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.seed import World
 

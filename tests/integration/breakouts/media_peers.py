@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from server import context
 from server.app import create_app
@@ -23,7 +22,7 @@ from server.media.sfu import AiortcMediaBackend
 from server.services.media_ids import media_participant, media_room
 from server.settings import Settings
 from server.tools.media_peer import MediaPeer
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, start_server
 from tests.integration.realtime.clients import Client
 from tests.integration.realtime.seed import World
 
@@ -67,10 +66,9 @@ async def running_server_fixture(
 ) -> AsyncIterator[RunningServer]:
     app = create_app(server_settings, clock=clock)
     app[context.MEDIA] = backend
-    server = TestServer(app, host="127.0.0.1", port=0)
-    await server.start_server()
+    server, running = await start_server(server_settings, app)
     try:
-        yield RunningServer(app, str(server.make_url("")).rstrip("/"), server_settings)
+        yield running
     finally:
         await server.close()
 

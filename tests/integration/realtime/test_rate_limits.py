@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from server import context
 from server.app import create_app
@@ -22,7 +20,7 @@ from server.realtime.namespace import EVENT_LIMITS, EVENT_SPECS, EventSpec
 from server.services.event_limits import FAMILY_LIMITS, GENERAL
 from server.services.session_loop import LOOP_INTERVAL_S
 from server.settings import Settings
-from tests.integration.conftest import RunningServer
+from tests.integration.conftest import RunningServer, SteppedClock, start_server
 from tests.integration.realtime.clients import Client
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.flows import admitted_peer, join_staff, lead_with_open_lobby
@@ -31,17 +29,6 @@ from tests.integration.realtime.seed import World
 REFUSED = "You're sending too quickly \u2014 wait a moment and try again."
 PROTOCOL = (Path(__file__).resolve().parents[3] / "docs" / "protocol.md").read_text()
 EVENT = re.compile(r"`([a-z_]+:[a-z_]+)`")
-
-
-class SteppedClock:
-    def __init__(self) -> None:
-        self.ms = time.time_ns() // 1_000_000
-
-    def now_ms(self) -> int:
-        return self.ms
-
-    def step_ms(self, ms: int) -> None:
-        self.ms += ms
 
 
 @pytest.fixture
@@ -55,10 +42,9 @@ async def running_server(
 ) -> AsyncIterator[RunningServer]:
     app = create_app(server_settings, clock=clock)
     app[LOOP_INTERVAL_S] = 0.0  # no talk-time loop: nothing runs on its own
-    server = TestServer(app, host="127.0.0.1", port=0)
-    await server.start_server()
+    server, running = await start_server(server_settings, app)
     try:
-        yield RunningServer(app, str(server.make_url("")).rstrip("/"), server_settings)
+        yield running
     finally:
         await server.close()
 
