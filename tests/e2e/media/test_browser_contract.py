@@ -7,36 +7,16 @@ a one-route HTTP app, and an aiortc peer sits in the same room.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-
 import pytest
 from aiohttp import web
 
 from server.media.backend import Layout
-from server.media.ice import LOOPBACK
 from server.media.sfu import AiortcMediaBackend
 from server.tools.media_peer import MediaPeer
+from tests.e2e.media.conftest import page_on
 from tests.integration.media.conftest import eventually
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium"),
-]
-
-CHROMIUM_ARGS = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("require_chromium")]
 
 PAGE = """<!doctype html><script type="module">
 const SLOTS = 2;
@@ -73,16 +53,7 @@ window.ready = true;
 </script>"""
 
 
-@pytest.fixture
-async def backend() -> AsyncIterator[AiortcMediaBackend]:
-    b = AiortcMediaBackend(LOOPBACK)
-    yield b
-    await b.close()
-
-
 async def test_chromium_publishes_and_receives_through_slots(backend: AiortcMediaBackend) -> None:
-    from playwright.async_api import async_playwright
-
     layouts: dict[str, Layout] = {}
     backend.add_layout_listener(lambda pid, layout: layouts.__setitem__(pid, layout))
 
@@ -95,11 +66,6 @@ async def test_chromium_publishes_and_receives_through_slots(backend: AiortcMedi
     app = web.Application()
     app.router.add_get("/", page_html)
     app.router.add_post("/join", join)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def signal(offer: str) -> str:
         return await backend.join("bot", "main", offer)
@@ -107,13 +73,7 @@ async def test_chromium_publishes_and_receives_through_slots(backend: AiortcMedi
     bot = MediaPeer("bot", None, signal, badge=5, slots=2)
     backend.add_layout_listener(lambda pid, layout: pid == "bot" and bot.apply_layout(layout))
     try:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            page = await browser.new_page()
-            await page.goto(f"http://127.0.0.1:{port}/")
-            await page.wait_for_function("window.ready === true", timeout=15_000)
+        async with page_on(app) as page:
             await bot.start()
 
             # the bot hears and sees the browser
@@ -126,18 +86,17 @@ async def test_chromium_publishes_and_receives_through_slots(backend: AiortcMedi
             )
             # the browser decodes the bot's video in the slot the layout names
             slot = next(s for s in layouts["browser"].slots if s.participant_id == "bot")
-            inbound: dict = {}
-            for _ in range(150):
-                inbound = await page.evaluate("window.inbound()")
-                if (
-                    inbound.get(slot.video_mid, {}).get("frames", 0) > 5
-                    and inbound.get(slot.audio_mid, {}).get("packets", 0) > 20
-                ):
-                    break
-                await page.wait_for_timeout(100)
+            await page.wait_for_function(
+                """async ([video, audio]) => {
+                  const inbound = await window.inbound();
+                  return (inbound[video]?.frames || 0) > 5 && (inbound[audio]?.packets || 0) > 20;
+                }""",
+                arg=[slot.video_mid, slot.audio_mid],
+                polling=100,
+                timeout=15_000,
+            )
+            inbound = await page.evaluate("window.inbound()")
             assert inbound[slot.video_mid]["frames"] > 5, inbound
             assert inbound[slot.audio_mid]["packets"] > 20, inbound
-            await browser.close()
     finally:
         await bot.close()
-        await runner.cleanup()

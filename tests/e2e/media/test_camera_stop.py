@@ -11,24 +11,19 @@ the browser sends is measured where it arrives: the SFU's counters for the brows
 from __future__ import annotations
 
 import json
-import shutil
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
-from server.media.ice import LOOPBACK
 from server.media.sfu import AiortcMediaBackend
-from tests.e2e.media.test_browser_contract import CHROMIUM_ARGS
+from tests.e2e.media.conftest import page_on
 from tests.integration.media.conftest import eventually
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("require_chromium")]
 
 CLIENT = Path(__file__).resolve().parents[3] / "client"
 WAIT_S = 20.0
@@ -102,18 +97,9 @@ def unchanged_for(read: Callable[[], int], quiet_s: float) -> Callable[[], bool]
     return check
 
 
-@pytest.fixture
-async def backend() -> AsyncIterator[AiortcMediaBackend]:
-    b = AiortcMediaBackend(LOOPBACK)
-    yield b
-    await b.close()
-
-
 async def test_camera_off_stops_the_track_survives_a_rejoin_and_comes_back(
     backend: AiortcMediaBackend,
 ) -> None:
-    from playwright.async_api import async_playwright
-
     async def join(request: web.Request) -> web.Response:
         body = json.loads(await request.text())
         answer = await backend.join(
@@ -128,11 +114,6 @@ async def test_camera_off_stops_the_track_survives_a_rejoin_and_comes_back(
     app.router.add_get("/", page_html)
     app.router.add_post("/join", join)
     app.router.add_static("/client", CLIENT)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     def received(kind: str) -> int:
         if backend.room_of("browser") is None:
@@ -140,87 +121,77 @@ async def test_camera_off_stops_the_track_survives_a_rejoin_and_comes_back(
         stats = backend.stats("browser")
         return stats.video_frames_received if kind == "video" else stats.audio_frames_received
 
-    try:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            page = await browser.new_page()
-            await page.goto(f"http://127.0.0.1:{port}/")
-            await page.wait_for_function("window.ready === true", timeout=15_000)
+    async with page_on(app) as page:
 
-            async def view() -> dict[str, Any]:
-                return dict(await page.evaluate("media.view()"))
+        async def view() -> dict[str, Any]:
+            return dict(await page.evaluate("media.view()"))
 
-            async def last_state() -> dict[str, Any] | None:
-                return await page.evaluate("media.lastState()")  # type: ignore[no-any-return]
+        async def last_state() -> dict[str, Any] | None:
+            return await page.evaluate("media.lastState()")  # type: ignore[no-any-return]
 
-            await page.evaluate("media.connection.start({audioOnly: false})")
-            await page.wait_for_function("media.phases.includes('on')", timeout=15_000)
-            await eventually(lambda: received("video") > 10, WAIT_S, "the camera at the SFU")
-            assert await view() == {
-                "video": ["live"],
-                "audio": ["live"],
-                "tracks": [
-                    {"kind": "audio", "readyState": "live", "enabled": True},
-                    {"kind": "video", "readyState": "live", "enabled": True},
-                ],
-                "cameraSender": "live",
-            }
+        await page.evaluate("media.connection.start({audioOnly: false})")
+        await page.wait_for_function("media.phases.includes('on')", timeout=15_000)
+        await eventually(lambda: received("video") > 10, WAIT_S, "the camera at the SFU")
+        assert await view() == {
+            "video": ["live"],
+            "audio": ["live"],
+            "tracks": [
+                {"kind": "audio", "readyState": "live", "enabled": True},
+                {"kind": "video", "readyState": "live", "enabled": True},
+            ],
+            "cameraSender": "live",
+        }
 
-            # off: the very track that was sending has ended (camera light off), the stream
-            # holds none, the sender carries nothing, and the SFU stops getting frames
-            await page.evaluate("window.camera = media.local().getVideoTracks()[0]")
-            await page.evaluate("media.connection.setCamera(false)")
-            assert await page.evaluate("window.camera.readyState") == "ended"
-            state = await view()
-            assert state["video"] == [] and state["cameraSender"] == "none", state
-            assert await last_state() == {"camera_on": False, "mic_on": True}
-            await eventually(unchanged_for(lambda: received("video"), 1.5), WAIT_S, "video to stop")
-            stopped_at, audio_at = received("video"), received("audio")
-            await eventually(lambda: received("audio") > audio_at + 25, WAIT_S, "audio to go on")
-            assert received("video") == stopped_at
+        # off: the very track that was sending has ended (camera light off), the stream
+        # holds none, the sender carries nothing, and the SFU stops getting frames
+        await page.evaluate("window.camera = media.local().getVideoTracks()[0]")
+        await page.evaluate("media.connection.setCamera(false)")
+        assert await page.evaluate("window.camera.readyState") == "ended"
+        state = await view()
+        assert state["video"] == [] and state["cameraSender"] == "none", state
+        assert await last_state() == {"camera_on": False, "mic_on": True}
+        await eventually(unchanged_for(lambda: received("video"), 1.5), WAIT_S, "video to stop")
+        stopped_at, audio_at = received("video"), received("audio")
+        await eventually(lambda: received("audio") > audio_at + 25, WAIT_S, "audio to go on")
+        assert received("video") == stopped_at
 
-            # the socket drops and comes back: a new join, still without a camera track, the
-            # camera m-line offered (so it can come back) and the camera said to be off
-            await page.evaluate("media.connection.pause(); media.connection.resume()")
-            await page.wait_for_function("media.joins().length === 2", timeout=15_000)
-            await page.wait_for_function(
-                "media.phases.lastIndexOf('on') > media.phases.lastIndexOf('reconnecting')",
-                timeout=15_000,
-            )
-            rejoin = (await page.evaluate("media.joins()"))[1]["payload"]
-            assert rejoin["camera_on"] is False and rejoin["audio_only"] is False
-            assert "a=sendonly" in rejoin["offer_sdp"].split("m=video", 1)[1].split("m=")[0]
-            assert backend.publishes_video("browser")
-            state = await view()
-            assert state["video"] == [] and state["cameraSender"] == "none", state
-            await eventually(lambda: received("audio") > 50, WAIT_S, "audio after the rejoin")
-            assert received("video") == 0
+        # the socket drops and comes back: a new join, still without a camera track, the
+        # camera m-line offered (so it can come back) and the camera said to be off
+        await page.evaluate("media.connection.pause(); media.connection.resume()")
+        await page.wait_for_function("media.joins().length === 2", timeout=15_000)
+        await page.wait_for_function(
+            "media.phases.lastIndexOf('on') > media.phases.lastIndexOf('reconnecting')",
+            timeout=15_000,
+        )
+        rejoin = (await page.evaluate("media.joins()"))[1]["payload"]
+        assert rejoin["camera_on"] is False and rejoin["audio_only"] is False
+        assert "a=sendonly" in rejoin["offer_sdp"].split("m=video", 1)[1].split("m=")[0]
+        assert backend.publishes_video("browser")
+        state = await view()
+        assert state["video"] == [] and state["cameraSender"] == "none", state
+        await eventually(lambda: received("audio") > 50, WAIT_S, "audio after the rejoin")
+        assert received("video") == 0
 
-            # the browser refuses the camera: it stays off, nothing is sent, the person is
-            # told in words, the microphone carries on
-            await page.evaluate("window.refuseCamera = true")
-            await page.evaluate("media.connection.setCamera(true)")
-            notices = await page.evaluate("media.cameraNotices")
-            assert [n["on"] for n in notices] == [False]
-            assert "did not let us use your camera" in notices[0]["problem"]
-            state = await view()
-            assert state["video"] == [] and state["cameraSender"] == "none", state
-            assert await last_state() == {"camera_on": False, "mic_on": True}
-            audio_at = received("audio")
-            await eventually(lambda: received("audio") > audio_at + 25, WAIT_S, "audio to go on")
-            assert received("video") == 0
+        # the browser refuses the camera: it stays off, nothing is sent, the person is
+        # told in words, the microphone carries on
+        await page.evaluate("window.refuseCamera = true")
+        await page.evaluate("media.connection.setCamera(true)")
+        notices = await page.evaluate("media.cameraNotices")
+        assert [n["on"] for n in notices] == [False]
+        assert "did not let us use your camera" in notices[0]["problem"]
+        state = await view()
+        assert state["video"] == [] and state["cameraSender"] == "none", state
+        assert await last_state() == {"camera_on": False, "mic_on": True}
+        audio_at = received("audio")
+        await eventually(lambda: received("audio") > audio_at + 25, WAIT_S, "audio to go on")
+        assert received("video") == 0
 
-            # on again: a new live track on the same sender, frames arrive, no new join
-            await page.evaluate("window.refuseCamera = false")
-            await page.evaluate("media.connection.setCamera(true)")
-            state = await view()
-            assert state["video"] == ["live"] and state["cameraSender"] == "live", state
-            assert await page.evaluate("window.camera.readyState") == "ended"
-            assert await last_state() == {"camera_on": True, "mic_on": True}
-            await eventually(lambda: received("video") > 10, WAIT_S, "video again at the SFU")
-            assert await page.evaluate("media.joins().length") == 2
-            await browser.close()
-    finally:
-        await runner.cleanup()
+        # on again: a new live track on the same sender, frames arrive, no new join
+        await page.evaluate("window.refuseCamera = false")
+        await page.evaluate("media.connection.setCamera(true)")
+        state = await view()
+        assert state["video"] == ["live"] and state["cameraSender"] == "live", state
+        assert await page.evaluate("window.camera.readyState") == "ended"
+        assert await last_state() == {"camera_on": True, "mic_on": True}
+        await eventually(lambda: received("video") > 10, WAIT_S, "video again at the SFU")
+        assert await page.evaluate("media.joins().length") == 2
