@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from server.app import create_app
+from server.services.session_loop import LOOP_INTERVAL_S
 from server.settings import Settings
 
 
@@ -65,6 +67,24 @@ def server_settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def running_server(server_settings: Settings) -> AsyncIterator[RunningServer]:
     server, running = await start_server(server_settings)
+    try:
+        yield running
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+def clock() -> SteppedClock:
+    return SteppedClock()
+
+
+@asynccontextmanager
+async def stepped_server(settings: Settings, clock: SteppedClock) -> AsyncIterator[RunningServer]:
+    """A server on `clock` with no session-loop task: nothing runs on its own, so a test steps
+    the clock and calls what it needs (talk-time figures, rate limits) exactly."""
+    app = create_app(settings, clock=clock)
+    app[LOOP_INTERVAL_S] = 0.0
+    server, running = await start_server(settings, app)
     try:
         yield running
     finally:

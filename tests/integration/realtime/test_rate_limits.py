@@ -18,9 +18,8 @@ from server.app import create_app
 from server.realtime import payloads as p
 from server.realtime.namespace import EVENT_LIMITS, EVENT_SPECS, EventSpec
 from server.services.event_limits import FAMILY_LIMITS, GENERAL
-from server.services.session_loop import LOOP_INTERVAL_S
 from server.settings import Settings
-from tests.integration.conftest import RunningServer, SteppedClock, start_server
+from tests.integration.conftest import RunningServer, SteppedClock, stepped_server
 from tests.integration.realtime.clients import Client
 from tests.integration.realtime.conftest import Connect
 from tests.integration.realtime.flows import admitted_peer, join_staff, lead_with_open_lobby
@@ -32,21 +31,11 @@ EVENT = re.compile(r"`([a-z_]+:[a-z_]+)`")
 
 
 @pytest.fixture
-def clock() -> SteppedClock:
-    return SteppedClock()
-
-
-@pytest.fixture
 async def running_server(
     server_settings: Settings, clock: SteppedClock
 ) -> AsyncIterator[RunningServer]:
-    app = create_app(server_settings, clock=clock)
-    app[LOOP_INTERVAL_S] = 0.0  # no talk-time loop: nothing runs on its own
-    server, running = await start_server(server_settings, app)
-    try:
+    async with stepped_server(server_settings, clock) as running:
         yield running
-    finally:
-        await server.close()
 
 
 def refused(answer: dict[str, Any], retry_after_ms: int) -> bool:
