@@ -57,6 +57,10 @@ WEAK_ODDS = frozenset({"on", "odds", "price", "double", "treble"})
 
 NUMBERS = re.compile(r"\d+")
 
+ODDS_RULES = frozenset({"odds_fraction", "odds_to", "odds_dash"})
+# The rules keep_candidate may turn down; every other candidate is kept as the grammar found it.
+GUARDED_RULES = frozenset({"slang_ctx", "digits_mult", "digits_unit", "words_unit", *ODDS_RULES})
+
 RULE_NAMES = {
     "sign": "currency sign and number",
     "sign_after": "number and currency sign",
@@ -382,26 +386,31 @@ def build_guards(rules: AmountRules, quick: bool = False) -> AmountGuards:
 
 
 def keep_candidate(
-    rule: str, span: str, text: str, start: int, end: int, g: AmountGuards, flags: Set[str]
+    rule: str, text: str, start: int, end: int, g: AmountGuards, flags: Set[str]
 ) -> bool:
-    """Apply the not-money guards to one grammar candidate in the base view `text`. `flags`
-    says which guard word lists ("weight", "rating", "odds") occur anywhere in the message.
+    """Apply the not-money guards to one grammar candidate, `text[start:end]` in the base view
+    `text`. `flags` says which guard word lists ("weight", "rating", "odds") occur anywhere in
+    the message. Only rules in GUARDED_RULES have a guard (others are always kept).
 
     - slang that doubles as an ordinary word (pony, score, ton...) needs a betting context
     - k after a run/walk verb or before run/steps/tv words is a distance or a resolution
     - pounds with weight words in the message are body weight
     - odds need a ladder price or an odds context, and never follow a date word or a rating
-    """
-    before = text[max(0, start - 40) : start]
+
+    The context around the candidate is sliced only for the rules that read it."""
+    if rule == "digits_unit" or rule == "words_unit":
+        # without a weight word in the message there is nothing to check
+        return "weight" not in flags or not g.pounds_words & set(text[start:end].split())
+    if rule in ODDS_RULES and "rating" in flags:
+        return False
+    before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 30]
     if rule == "slang_ctx":
         return bool(g.money_after.match(after) or g.money_before.search(before))
     if rule == "digits_mult":
         return not (g.not_money_after_k.match(after) or g.not_money_before_k.search(before))
-    if rule in ("digits_unit", "words_unit") and g.pounds_words & set(span.split()):
-        return "weight" not in flags
-    if rule in ("odds_fraction", "odds_to", "odds_dash"):
-        return "rating" not in flags and keep_odds(rule, span, before, after, g, flags)
+    if rule in ODDS_RULES:
+        return keep_odds(rule, text[start:end], before, after, g, flags)
     return True
 
 

@@ -18,6 +18,7 @@ import ahocorasick
 import regex
 
 from rules.amount import (
+    GUARDED_RULES,
     RULE_NAMES,
     AmountGuards,
     Grammar,
@@ -240,25 +241,34 @@ class Matcher:
         each money word, in the base view's `text`. `base` is None when the text passed
         quick_views (offsets are the original's, and the stdlib `re` patterns apply)."""
         quick = base is None
-        # odds candidates never survive a rating word in the message (keep_candidate)
-        spans = [
-            (m.lastgroup or "amount", m.start(), m.end())
-            for m in (
-                find_numeric(self._grammar, text, hint.start(), "rating" in flags, quick, hint)
-                if hint is not None
-                else ()
-            )
-        ]
-        for start, end in money_words:
-            worded = match_worded(self._grammar, text, max(0, start - WORDED_REACH), end, quick)
-            if worded is not None:
-                spans.append(worded)
         guards = self._quick_guards if quick else self._guards
-        for rule, start, end in spans:
-            if keep_candidate(rule, text[start:end], text, start, end, guards, flags):
+        # Each match straight to its guard and candidate, no intermediate list of spans; only
+        # the rules with a guard pay for a keep_candidate call (a "sign" amount, the commonest,
+        # has none).
+        if hint is not None:
+            # odds candidates never survive a rating word in the message (keep_candidate)
+            odds_dropped = "rating" in flags
+            for m in find_numeric(self._grammar, text, hint.start(), odds_dropped, quick, hint):
+                rule = m.lastgroup or "amount"
+                start, end = m.span()
+                if rule in GUARDED_RULES and not keep_candidate(
+                    rule, text, start, end, guards, flags
+                ):
+                    continue
                 if base is not None:
                     start, end = base.to_original(start, end)
                 found.append(Candidate("amount", start, end, RULE_NAMES.get(rule, rule)))
+        for word_start, word_end in money_words:
+            lo = word_start - WORDED_REACH if word_start > WORDED_REACH else 0
+            worded = match_worded(self._grammar, text, lo, word_end, quick)
+            if worded is None:
+                continue
+            rule, start, end = worded
+            if rule in GUARDED_RULES and not keep_candidate(rule, text, start, end, guards, flags):
+                continue
+            if base is not None:
+                start, end = base.to_original(start, end)
+            found.append(Candidate("amount", start, end, RULE_NAMES.get(rule, rule)))
 
 
 def match_worded(
