@@ -90,15 +90,14 @@ class TermRule:
     word_start: bool
     word_end: bool
     exception: bool = False
+    # `category` as a Hit's, worked out once here rather than for every hit (terms only)
+    hit_category: Category = "amount"
 
 
-class Candidate(NamedTuple):
-    """A hit or exception span in original offsets, before exceptions and overlaps are settled."""
-
-    category: str
-    start: int
-    end: int
-    rule: str
+# An exception's span in original offsets: (category, start, end). Hits and exceptions are built
+# in original offsets as soon as they are found, hits as the Hit they will be returned as: an
+# intermediate candidate converted at the end cost a NamedTuple and a call per hit.
+ExceptionSpan = tuple[str, int, int]
 
 
 def split_wildcards(pattern: str) -> tuple[str, bool, bool]:
@@ -123,7 +122,14 @@ def build_automaton(lex: Lexicon) -> ahocorasick.Automaton:
         key = fold_term(core)
         if key:
             keyed.setdefault(key, []).append(
-                TermRule(rule.category, rule.rule, word_start, word_end, rule.exception)
+                TermRule(
+                    rule.category,
+                    rule.rule,
+                    word_start,
+                    word_end,
+                    rule.exception,
+                    hit_category(rule.category),
+                )
             )
 
     for category in TERM_CATEGORIES:
@@ -204,42 +210,44 @@ class Matcher:
         symbols = digitish and ("@" in btext or "$" in btext)  # both are digitish
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
-        found: list[Candidate] = []
-        excepted: list[Candidate] = []
+        found: list[Hit] = []
+        excepted: list[ExceptionSpan] = []
         money_words: list[tuple[int, int]] = []
         flags: set[str] = set()
         if raw:
-            collect_terms(raw, folded, base, found, excepted, money_words, flags)
+            collect_terms(raw, folded, base, text, found, excepted, money_words, flags)
         if symbols:
             folded = fold_text_leet(btext, symbols=True)
             raw = [*self._automaton.iter(folded)]
-            collect_terms(raw, folded, base, found, excepted, None, flags)
+            collect_terms(raw, folded, base, text, found, excepted, None, flags)
         joined = join_spaced(base or View(btext)) if spaced else None
         if joined is not None:
             folded = fold_text_leet(joined.text)
             raw = [*self._automaton.iter(folded)]
-            collect_terms(raw, folded, joined, found, excepted, None, flags)
+            collect_terms(raw, folded, joined, text, found, excepted, None, flags)
         if money_words or hint is not None:
-            self._scan_amounts(btext, base, hint, money_words, flags, found)
+            self._scan_amounts(btext, base, text, hint, money_words, flags, found)
         if excepted:
             found = [c for c in found if not any(overlaps_same(c, e) for e in excepted)]
         if len(found) > 1:
             found = resolve_overlaps(found)
-        return [to_hit(c, text) for c in found]
+        return found
 
     def _scan_amounts(
         self,
         text: str,
         base: View | None,
+        original: str,
         hint: re.Match[str] | None,
         money_words: list[tuple[int, int]],
         flags: set[str],
-        found: list[Candidate],
+        found: list[Hit],
     ) -> None:
-        """Collect amount candidates that survive the not-money guards: numeric ones near each
-        numeric hint from the first one, `hint` (None: none in the text), worded ones backwards from
-        each money word, in the base view's `text`. `base` is None when the text passed
-        quick_views (offsets are the original's, and the stdlib `re` patterns apply)."""
+        """Add to `found` the amounts that survive the not-money guards, as hits on the
+        `original` message: numeric ones near each numeric hint from the first one, `hint`
+        (None: none in the text), worded ones backwards from each money word, in the base view's
+        `text`. `base` is None when the text passed quick_views (offsets are the original's, and
+        the stdlib `re` patterns apply)."""
         quick = base is None
         guards = self._quick_guards if quick else self._guards
         # Each match straight to its guard and candidate, no intermediate list of spans; only
@@ -257,7 +265,9 @@ class Matcher:
                     continue
                 if base is not None:
                     start, end = base.to_original(start, end)
-                found.append(Candidate("amount", start, end, RULE_NAMES.get(rule, rule)))
+                found.append(
+                    Hit("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule))
+                )
         for word_start, word_end in money_words:
             lo = word_start - WORDED_REACH if word_start > WORDED_REACH else 0
             worded = match_worded(self._grammar, text, lo, word_end, quick)
@@ -268,7 +278,7 @@ class Matcher:
                 continue
             if base is not None:
                 start, end = base.to_original(start, end)
-            found.append(Candidate("amount", start, end, RULE_NAMES.get(rule, rule)))
+            found.append(Hit("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule)))
 
 
 def match_worded(
@@ -348,13 +358,14 @@ def collect_terms(
     raw: list[tuple[int, tuple[int, tuple[TermRule, ...]]]],
     folded: str,
     view: View | None,
-    found: list[Candidate],
-    excepted: list[Candidate],
+    text: str,
+    found: list[Hit],
+    excepted: list[ExceptionSpan],
     money_words: list[tuple[int, int]] | None,
     flags: set[str],
 ) -> None:
-    """Turn automaton matches on one view into term and exception candidates (in original
-    offsets), note where money words sit and which guard lists occur."""
+    """Turn automaton matches on one view into term hits and exception spans (in offsets of the
+    original `text`), note where money words sit and which guard lists occur."""
     size = len(folded)
     for last, (length, rules) in raw:
         end = last + 1
@@ -374,8 +385,10 @@ def collect_terms(
             o_start, o_end = widen(folded, start, end, rule)
             if view is not None:
                 o_start, o_end = view.to_original(o_start, o_end)
-            target = excepted if rule.exception else found
-            target.append(Candidate(rule.category, o_start, o_end, rule.rule))
+            if rule.exception:
+                excepted.append((rule.category, o_start, o_end))
+            else:
+                found.append(Hit(rule.hit_category, o_start, o_end, text[o_start:o_end], rule.rule))
 
 
 def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
@@ -389,35 +402,29 @@ def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
     return start, end
 
 
-def overlaps_same(hit: Candidate, exception: Candidate) -> bool:
+def overlaps_same(hit: Hit, exception: ExceptionSpan) -> bool:
     """An exception cancels a hit of its own category that it overlaps by a character."""
-    return (
-        hit.category == exception.category
-        and hit.start < exception.end
-        and exception.start < hit.end
-    )
+    category, start, end = exception
+    return hit.category == category and hit.start < end and start < hit.end
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     """Keep the longest of overlapping spans (brand before venue before amount on ties; then the
     first rule by name, so the reported rule never depends on hash order)."""
     ordered = sorted(
-        set(candidates),
-        key=lambda c: (c.start - c.end, PRIORITY.get(c.category, 9), c.start, c.rule),
+        set(hits),
+        key=lambda h: (h.start - h.end, PRIORITY.get(h.category, 9), h.start, h.rule),
     )
-    kept: list[Candidate] = []
-    for cand in ordered:
-        if all(cand.end <= k.start or k.end <= cand.start for k in kept):
-            kept.append(cand)
-    return sorted(kept, key=lambda c: c.start)
+    kept: list[Hit] = []
+    for hit in ordered:
+        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
 
 
-def to_hit(cand: Candidate, text: str) -> Hit:
-    """Turn a settled candidate into a public Hit carrying the original text of its span."""
-    category: Category = (
-        "brand" if cand.category == "brand" else ("venue" if cand.category == "venue" else "amount")
-    )
-    return Hit(category, cand.start, cand.end, text[cand.start : cand.end], cand.rule)
+def hit_category(category: str) -> Category:
+    """The category a Hit reports for a term list's (or its exceptions') category."""
+    return "brand" if category == "brand" else ("venue" if category == "venue" else "amount")
 
 
 def compile_matcher(lexicon: Lexicon) -> Matcher:
