@@ -81,6 +81,12 @@ class Hit(NamedTuple):
     rule: str
 
 
+# tuple.__new__(Hit, fields) builds a Hit without the Python-level __new__ that NamedTuple
+# generates (one interpreter frame per hit): measured 2% faster on messages with an amount. mypy
+# does not check the field types through it, so each use lists the fields in Hit's order.
+new_hit = tuple.__new__
+
+
 @dataclass(frozen=True)
 class TermRule:
     """What an automaton key stands for: a term or exception of a category, or an amount hint."""
@@ -265,9 +271,8 @@ class Matcher:
                     continue
                 if base is not None:
                     start, end = base.to_original(start, end)
-                found.append(
-                    Hit("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule))
-                )
+                fields = ("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule))
+                found.append(new_hit(Hit, fields))
         for word_start, word_end in money_words:
             lo = word_start - WORDED_REACH if word_start > WORDED_REACH else 0
             worded = match_worded(self._grammar, text, lo, word_end, quick)
@@ -278,7 +283,8 @@ class Matcher:
                 continue
             if base is not None:
                 start, end = base.to_original(start, end)
-            found.append(Hit("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule)))
+            fields = ("amount", start, end, original[start:end], RULE_NAMES.get(rule, rule))
+            found.append(new_hit(Hit, fields))
 
 
 def match_worded(
@@ -333,7 +339,9 @@ def find_numeric(
         hint_start, hint_end = hint.span()
         if hint_end > done:
             start = hint_start if hint_start > done else done
-            floor = max(done, start - NUMBER_REACH)
+            floor = start - NUMBER_REACH  # (not max(): a call costs more than the test)
+            if floor < done:
+                floor = done
             # back over the number before the hint, then forwards over the spaces before it
             start = floor + len(text[floor:start].rstrip(NUMBER_CHARS))
             while start < hint_start and text[start] == " ":
@@ -388,7 +396,8 @@ def collect_terms(
             if rule.exception:
                 excepted.append((rule.category, o_start, o_end))
             else:
-                found.append(Hit(rule.hit_category, o_start, o_end, text[o_start:o_end], rule.rule))
+                fields = (rule.hit_category, o_start, o_end, text[o_start:o_end], rule.rule)
+                found.append(new_hit(Hit, fields))
 
 
 def widen(folded: str, start: int, end: int, rule: TermRule) -> tuple[int, int]:
