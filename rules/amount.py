@@ -113,6 +113,9 @@ class Grammar:
     # money word (quick-path text only; see Direction and quick_worded_match): several times
     # cheaper than the `regex` module's right-to-left match.
     quick_worded: re.Pattern[str]
+    # No multiplier or unit word holds a digit or currency sign (true of the shipped lists): then
+    # a numeric hint that starts inside an amount already matched is idle (see find_numeric).
+    hints_in_amounts_idle: bool
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,7 @@ def build_grammar(rules: AmountRules) -> Grammar:
         {kind: regex.compile("|".join(parts)) for kind, parts in numeric_parts.items()},
         {kind: re.compile(quick_pattern("|".join(parts))) for kind, parts in numeric_parts.items()},
         re.compile(quick_pattern(worded_pattern(rules, Direction(mirror=True)))),
+        not any(c.isdigit() or c in "£$€" for word in money for c in word),
     )
 
 

@@ -358,7 +358,13 @@ def find_numeric(
                 if done >= hint_end:
                     break
                 m = None
-        hint = search(text, hint_end)
+        # The next hint from the end of the matches when they reach past this hint: hints that
+        # start inside a match end inside it too (and are skipped above), or a unit or odds hint
+        # reaches past it only by its unit word or separator, where no other hint can start and
+        # no pattern of its kind (each starts with a digit) can match; so they would change
+        # nothing, and searching past them saves a failed hint attempt at every digit of the
+        # amount (0.3-0.4 us on "£300", "5/2"). Only while no unit word holds a digit or sign.
+        hint = search(text, done if done > hint_end and grammar.hints_in_amounts_idle else hint_end)
     return matches
 
 

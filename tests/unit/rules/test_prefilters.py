@@ -8,7 +8,7 @@ from unittest.mock import patch
 import pytest
 
 from rules.amount import build_grammar, build_guards, quick_pattern
-from rules.lexicon import default_lexicon
+from rules.lexicon import Entry, default_lexicon
 from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
     INVISIBLE,
@@ -206,6 +206,27 @@ def test_find_numeric_walks_every_hint_from_the_first(pos: int) -> None:
     text = "lost £5, 20 quid, 3k and 3/1 then 10 to 1 and 2-1 fav"
     every = [m.group() for m in find_numeric(GRAMMAR, text, pos)]
     assert every == ["£5", "20 quid", "3k", "3/1", "10 to 1", "2-1"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_next_hint_searched_from_the_end_of_the_matches_finds_the_same_amounts(seed: int) -> None:
+    assert GRAMMAR.hints_in_amounts_idle  # no unit or multiplier word holds a digit or sign
+    from_each_hint = dataclasses.replace(GRAMMAR, hints_in_amounts_idle=False)
+    rng = random.Random(seed)
+    words = ["5", "12", "300", "1,000", "3 000", "2.5", "£", "€", "$", " ", "  ", "\t", "/", "-"]
+    words += ["to ", "k", "quid", "pounds sterling", "grand", "pm", "mil", "on", "odds", ",", "."]
+    for _ in range(2000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        for quick in (False, True):
+            ours = [(m.span(), m.lastgroup) for m in find_numeric(GRAMMAR, text, 0, False, quick)]
+            theirs = find_numeric(from_each_hint, text, 0, False, quick)
+            assert ours == [(m.span(), m.lastgroup) for m in theirs], text
+
+
+def test_a_unit_word_with_a_digit_keeps_every_hint_searched() -> None:
+    amount = default_lexicon().amount
+    entries = {**amount.entries, "units": (*amount.entry_list("units"), Entry("kilo", ("k2",)))}
+    assert not build_grammar(dataclasses.replace(amount, entries=entries)).hints_in_amounts_idle
 
 
 def test_numeric_hint_lookahead_finds_what_the_plain_hint_finds() -> None:
