@@ -342,10 +342,17 @@ def find_numeric(
             floor = start - NUMBER_REACH  # (not max(): a call costs more than the test)
             if floor < done:
                 floor = done
-            # back over the number before the hint, then forwards over the spaces before it
-            start = floor + len(text[floor:start].rstrip(NUMBER_CHARS))
-            while start < hint_start and text[start] == " ":
-                start += 1
+            # back over the number before the hint, then forwards over the spaces before it:
+            # that lands back on `start` unless a digit, comma or point comes right before it or
+            # before one space before it, so look at those one or two characters first (most
+            # hints, as in "lost £300" or "at 5/2", then skip the slice and strip)
+            prev = start - 1
+            if prev >= floor and text[prev] == " ":
+                prev -= 1
+            if prev >= floor and text[prev] in NUMBER_CHARS:
+                start = floor + len(text[floor:start].rstrip(NUMBER_CHARS))
+                while start < hint_start and text[start] == " ":
+                    start += 1
             pattern = patterns[hint.lastgroup or "sign"]
             # the amount almost always starts where its number does: try that position first
             m = pattern.match(text, start)
