@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -66,6 +67,7 @@ FREQUENCY_RANK = {c: i for i, c in enumerate(LETTER_FREQUENCY)}
 # them each of these characters costs a failed linear search over every child of the root.
 # (Same matches otherwise; should one ever match, collect_terms finds no rule in it.)
 SENTINEL_KEYS = (" \uffff", ",\uffff", ".\uffff")
+NO_FLAGS: frozenset[str] = frozenset()  # no guard word list occurs in the message
 
 
 class Hit(NamedTuple):
@@ -217,6 +219,11 @@ class Matcher:
         if not raw and hint is None and not symbols and not spaced:
             return []  # no listed word, no numeric hint, no symbol leet or spaced letters
         found: list[Hit] = []
+        if not raw and not symbols and not spaced:
+            # a numeric hint alone (most amounts): no terms, exceptions, money words or guard
+            # words to collect, so none of their containers or passes
+            self._scan_amounts(btext, base, text, hint, (), NO_FLAGS, found)
+            return resolve_overlaps(found) if len(found) > 1 else found
         excepted: list[ExceptionSpan] = []
         money_words: list[tuple[int, int]] = []
         flags: set[str] = set()
@@ -245,8 +252,8 @@ class Matcher:
         base: View | None,
         original: str,
         hint: re.Match[str] | None,
-        money_words: list[tuple[int, int]],
-        flags: set[str],
+        money_words: Sequence[tuple[int, int]],
+        flags: Set[str],
         found: list[Hit],
     ) -> None:
         """Add to `found` the amounts that survive the not-money guards, as hits on the
@@ -262,7 +269,7 @@ class Matcher:
         if hint is not None:
             # odds candidates never survive a rating word in the message (keep_candidate)
             odds_dropped = "rating" in flags
-            for m in find_numeric(self._grammar, text, hint.start(), odds_dropped, quick, hint):
+            for m in find_numeric(self._grammar, text, 0, odds_dropped, quick, hint):
                 rule = m.lastgroup or "amount"
                 start, end = m.span()
                 if rule in GUARDED_RULES and not keep_candidate(
