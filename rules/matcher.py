@@ -401,20 +401,26 @@ def collect_terms(
         open_start = start == 0 or not folded[start - 1].isalnum()
         open_end = end == size or not folded[end].isalnum()
         for rule in rules:
-            if (rule.word_start and not open_start) or (rule.word_end and not open_end):
+            # the open side first: most matches are open on both, and then no rule's wildcard
+            # flags need reading
+            if (not open_start and rule.word_start) or (not open_end and rule.word_end):
                 continue
-            if rule.category == HINT:
+            category = rule.category
+            if category == HINT:
                 if money_words is not None:
                     money_words.append((start, end))
                 continue
-            if rule.category in GUARD_LISTS:
-                flags.add(rule.category)
+            if category in GUARD_LISTS:
+                flags.add(category)
                 continue
-            o_start, o_end = widen(folded, start, end, rule)
+            if rule.word_start and rule.word_end:
+                o_start, o_end = start, end  # whole word: nothing to widen (and no call)
+            else:
+                o_start, o_end = widen(folded, start, end, rule)
             if view is not None:
                 o_start, o_end = view.to_original(o_start, o_end)
             if rule.exception:
-                excepted.append((rule.category, o_start, o_end))
+                excepted.append((category, o_start, o_end))
             else:
                 fields = (rule.hit_category, o_start, o_end, text[o_start:o_end], rule.rule)
                 found.append(new_hit(Hit, fields))
