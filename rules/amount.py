@@ -78,11 +78,36 @@ RULE_NAMES = {
 }
 
 
-def alternation(words: Iterable[str]) -> str:
-    """Build a longest-first regex alternation in which spaces match any run of whitespace."""
+def alternation(words: Iterable[str], grouped: bool = True) -> str:
+    """Build a longest-first regex alternation in which spaces match any run of whitespace.
+
+    `grouped` gathers the words under their first character (`t(?:housand|en)`): both regex
+    engines try alternatives one by one, so a character that starts no word is turned away
+    once per first character instead of once per word. Only words that start alike can match
+    at the same place, and their order is kept, so matched left to right the first word that
+    fits is the same. Right to left (`(?r)`), words that end alike could change order: those
+    patterns pass grouped=False."""
     unique = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
-    parts = [regex.escape(w).replace(r"\ ", r"\s+") for w in unique]
-    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+    if not unique:
+        return "(?!)"
+    if not grouped:
+        return "(?:" + "|".join(map(escape_words, unique)) + ")"
+    rests: dict[str, list[str]] = {}
+    for word in unique:
+        rests.setdefault(word[0], []).append(word[1:])
+    parts = [
+        escape_words(first + tails[0])
+        if len(tails) == 1
+        else escape_words(first) + "(?:" + "|".join(map(escape_words, tails)) + ")"
+        for first, tails in rests.items()
+    ]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def escape_words(text: str) -> str:
+    """A literal for a regex, in which spaces match any run of whitespace."""
+    escaped: str = regex.escape(text)
+    return escaped.replace(r"\ ", r"\s+")
 
 
 def patterns_of(entries: Iterable[Entry]) -> list[str]:
@@ -141,7 +166,10 @@ class Direction:
 
     def words(self, words: Iterable[str]) -> str:
         """A longest-first alternation of list words (spaces match any run of whitespace)."""
-        return alternation(w[::-1] for w in words) if self.mirror else alternation(words)
+        # the regex module matches the unmirrored pieces right to left: no grouping there
+        if self.mirror:
+            return alternation(w[::-1] for w in words)
+        return alternation(words, grouped=False)
 
     def not_before(self, chars: str) -> str:
         """No character of the class `chars` right before this point of the text."""
@@ -239,12 +267,13 @@ def build_grammar(rules: AmountRules) -> Grammar:
     # One character class first, not an alternation: only then does `re` skip straight to the
     # next digit or sign instead of trying every position (measured: about 1.5 us a message).
     # After a digit, one lookahead on the characters a unit, multiplier or odds separator can
-    # start with (or whitespace before them) turns most digits away before the alternatives are
-    # tried one by one: the same hints, found with far fewer steps.
+    # start with, after any whitespace, turns most digits away ("45 and", "12 today") before
+    # the alternatives are tried: the same hints, as both alternatives imply the lookahead,
+    # found with far fewer steps.
     money = [*patterns_of(rules.entry_list("multipliers")), *patterns_of(rules.entry_list("units"))]
     starts = "".join(sorted({w.casefold()[0] for w in money if w} | {"/", "-", "t"}))
     numeric_hint = (
-        rf"[0-9£$€](?:(?<=[£$€])(?P<sign>)|(?<=[0-9])(?=[\s{re.escape(starts)}])"
+        rf"[0-9£$€](?:(?<=[£$€])(?P<sign>)|(?<=[0-9])(?=\s*[{re.escape(starts)}])"
         rf"(?:(?P<unit>\s?(?:{mults}|{units})(?!\w))"
         rf"|(?P<odds>\s*(?:/|-|to\s)\s*(?=[0-9]))))"
     )

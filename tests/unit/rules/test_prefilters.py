@@ -3,11 +3,13 @@
 import dataclasses
 import random
 import re
+from typing import Any
 from unittest.mock import patch
 
 import pytest
+import regex
 
-from rules.amount import build_grammar, build_guards, quick_pattern
+from rules.amount import alternation, build_grammar, build_guards, quick_pattern
 from rules.lexicon import Entry, default_lexicon
 from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
@@ -230,14 +232,33 @@ def test_a_unit_word_with_a_digit_keeps_every_hint_searched() -> None:
 
 
 def test_numeric_hint_lookahead_finds_what_the_plain_hint_finds() -> None:
-    plain = re.compile(GRAMMAR.numeric_hint.pattern.replace("(?=[\\s\\-/", "(?=(?s:.)|[", 1))
+    plain = re.compile(GRAMMAR.numeric_hint.pattern.replace("(?=\\s*[\\-/", "(?=(?s:.)|[", 1))
     assert plain.pattern != GRAMMAR.numeric_hint.pattern
     rng = random.Random(3)
     words = ["5", "12", "£", "€", "$", " ", "  ", "/", "-", "to ", "k", "quid", "pm", "mil", "\n"]
+    words += ["and", "today", "t", "years", "p", "bn", "e"]
     for _ in range(3000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 10)))
         found = [(m.span(), m.lastgroup) for m in GRAMMAR.numeric_hint.finditer(text)]
         assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
+
+
+@pytest.mark.parametrize("engine", [re, regex])
+def test_grouped_alternations_match_like_flat_ones_left_to_right(engine: Any) -> None:
+    lex = default_lexicon().amount
+    entries = [e for name in ("units", "multipliers", "slang") for e in lex.entry_list(name)]
+    words = [p for e in entries for p in e.patterns()] + ["a", "ab", "a b", "abc", "b", "ba"]
+    grouped, flat = alternation(words), alternation(words, grouped=False)
+    assert grouped != flat
+    pieces = [*words, " ", "  ", "x", "s", "1"]
+    rng = random.Random(9)
+    for suffix in ("", r"(?!\w)", r"\s+\d"):
+        both = engine.compile(grouped + suffix), engine.compile(flat + suffix)
+        for _ in range(300):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+            for pos in range(len(text)):
+                spans = [(m and m.span()) for m in (p.match(text, pos) for p in both)]
+                assert spans[0] == spans[1], (text, pos, suffix)
 
 
 @pytest.mark.parametrize("seed", range(5))
