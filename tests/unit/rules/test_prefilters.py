@@ -100,9 +100,18 @@ def test_quick_views_agree_with_the_full_views(text: str) -> None:
     assert spaced == (SPACED_RUN.search(base.text) is not None)  # exact: join_spaced joins
 
 
-@pytest.mark.parametrize("text", ["Ｂｅｔ", "Lаdbrokes", "sky\u200bbet", "Café", "❶ ❷ ❸", "x·y·z"])
+@pytest.mark.parametrize(
+    "text",
+    ["Ｂｅｔ", "Lаdbrokes", "sky\u200bbet", "Café", "❶ ❷ ❸", "x·y·z", "£5 \ud83d bet", "\udfff🙏"],
+)
 def test_quick_views_leave_text_that_needs_folding_or_has_letters_beyond_ascii(text: str) -> None:
     assert quick_views(text) is None
+
+
+def test_a_lone_surrogate_takes_the_full_path_and_still_flags() -> None:
+    text = "lost £5 at \ud83d bet365"
+    assert quick_views(text) is None
+    assert [h.text for h in default_matcher().scan(text)] == ["£5", "bet365"]
 
 
 def test_quick_byte_check_matches_the_character_class_for_every_code_point() -> None:
