@@ -88,7 +88,10 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         new_group = brands.get_by_role("group", name="New brand term", exact=True)
         await expect(new_group).to_have_count(1)
         await expect(new_group.get_by_role("textbox", name="Term", exact=True)).to_be_focused()
-        await expect(new_group.get_by_role("button", name="Remove this brand term")).to_be_visible()
+        # its Remove button names the row as its group does
+        await expect(
+            new_group.get_by_role("button", name="Remove new brand term", exact=True)
+        ).to_be_visible()
         await expect(terms.nth(1)).to_have_value("william hill")
         await expect(count).to_have_text(f"2 of {total + 1} shown")
         await expect(page.get_by_role("heading", name=f"Brands ({total + 1})")).to_be_visible()
@@ -175,6 +178,9 @@ async def test_search_box_is_cleared_by_its_button_and_by_escape(
         await page.get_by_role("button", name="Add a place term").click()
         new_place = places.get_by_role("group", name="New place term", exact=True)
         await expect(new_place).to_have_count(1)
+        await expect(
+            new_place.get_by_role("button", name="Remove new place term", exact=True)
+        ).to_be_visible()
         await page.keyboard.type("  The Crown  ")
         await expect(places.get_by_role("group", name="The Crown", exact=True)).to_have_count(1)
         await places.get_by_role("button", name="Remove The Crown").click()
@@ -263,9 +269,9 @@ async def test_find_folds_case_accents_quotes_and_spacing_and_added_rows_show_fi
             # a row's group and Remove names: the term, else what kind of row it is
             "labels": [
                 {"group": "bet365", "remove": "Remove bet365"},
-                {"group": "New brand term", "remove": "Remove this brand term"},
-                {"group": "New place term", "remove": "Remove this place term"},
-                {"group": "Blank place term", "remove": "Remove this place term"},
+                {"group": "New brand term", "remove": "Remove new brand term"},
+                {"group": "New place term", "remove": "Remove new place term"},
+                {"group": "Blank place term", "remove": "Remove blank place term"},
             ],
         }
     finally:

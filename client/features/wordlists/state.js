@@ -16,15 +16,17 @@ export const termNoun = (category) => (category === "venue" ? "place" : category
 
 /**
  * What assistive technology calls a term row and its Remove button, so 150 rows of "Term, edit
- * text" can be told apart: the group is named after the term as typed; a row without one yet is a
- * "New brand term" when added on this page (`isNew`), else a "Blank brand term" (a loaded term
- * cleared). `noun` is `termNoun(category)`.
+ * text" can be told apart: both are named after the term as typed ("bet365", "Remove bet365"); a
+ * row without one yet is a "New brand term" ("Remove new brand term") when added on this page
+ * (`isNew`), else a "Blank brand term" ("Remove blank brand term": a loaded term cleared).
+ * `noun` is `termNoun(category)`.
  */
 export function rowLabels(row, noun, isNew) {
   const term = row.term.trim();
+  const kind = `${isNew ? "new" : "blank"} ${noun} term`;
   return {
-    group: term || `${isNew ? "New" : "Blank"} ${noun} term`,
-    remove: `Remove ${term || `this ${noun} term`}`,
+    group: term || kind[0].toUpperCase() + kind.slice(1),
+    remove: `Remove ${term || kind}`,
   };
 }
 
