@@ -147,6 +147,29 @@ async def test_finding_a_term_hides_rows_but_try_and_save_keep_every_term(
         await expect(terms.first).to_have_value(shipped[0]["term"])
         await expect(terms.nth(total)).to_have_value("wombatspin")
         await expect(terms.last).to_have_value("quokkabet")
+
+        # the save says which terms it added, politely, and keeps the keyboard on Save
+        status = page.get_by_test_id("wordlist-save-status")
+        await expect(status).to_have_text("Saved. 2 new brand terms added: wombatspin, quokkabet.")
+        await expect(status).to_have_attribute("role", "status")
+        await expect(status).to_have_attribute("aria-live", "polite")
+        await expect(page.get_by_role("button", name="Save lists")).to_be_focused()
+        # their rows, at the end of the list, say "New" in words; no other row does
+        for term in ("wombatspin", "quokkabet"):
+            group = brands.get_by_role("group", name=term, exact=True)
+            await expect(group.get_by_text("New", exact=True)).to_be_visible()
+            await expect(group).to_contain_text("New (added by the last save)")
+        await expect(brands.get_by_text("New", exact=True)).to_have_count(2)
+        await expect(bet365.get_by_text("New", exact=True)).to_have_count(0)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        # the next save adds nothing: it says so plainly, and the marks are gone
+        await page.get_by_label("What changed (for the history)").fill("no new terms")
+        await page.get_by_role("button", name="Save lists").click()
+        await expect(page.get_by_text("Version 2.")).to_be_visible()
+        await expect(status).to_have_text("Saved.")
+        await expect(terms).to_have_count(total + 2)
+        await expect(brands.get_by_text("New", exact=True)).to_have_count(0)
     finally:
         await admin.http.close()
 
@@ -230,6 +253,18 @@ ORDER_CASES_JS = """async () => {
     shown: s.displayOrder(rows, new Set(added)).map((r) => r.term),
     nothingAdded: s.displayOrder(loaded, new Set()).map((r) => r.term),
     saved: saved.brand.terms.map((t) => t.term),
+    added: [
+      s.addedTerms(
+        [{ term: "bet365" }, "coral"],
+        [{ term: "BET365 " }, { term: "coral" }, { term: " xyz" }, "abc", { term: "XYZ" }],
+      ),
+      s.addedTerms([{ term: "bet365" }], [{ term: "bet365" }]),
+    ],
+    describe: [
+      s.describeSaved([["brand", []], ["place", []]]),
+      s.describeSaved([["brand", ["xyz"]], ["place", ["The Crown", "Red Lion"]]]),
+      s.describeSaved([["brand", ["a", "b", "c", "d", "e"]]]),
+    ],
     labels: [
       s.rowLabels(row("  bet365 "), "brand", false),
       s.rowLabels(row(""), "brand", true),
@@ -266,6 +301,14 @@ async def test_find_folds_case_accents_quotes_and_spacing_and_added_rows_show_fi
             "shown": ["last added", "", "first added", "bet365", "coral"],
             "nothingAdded": ["bet365", "coral"],
             "saved": ["bet365", "coral", "first added", "last added"],
+            # a save added the terms read back that were not loaded before it (trimmed, case
+            # ignored, each once), and its status names the first three and counts the rest
+            "added": [["xyz", "abc"], []],
+            "describe": [
+                "Saved.",
+                "Saved. 1 new brand term added: xyz. 2 new place terms added: The Crown, Red Lion.",
+                "Saved. 5 new brand terms added: a, b, c and 2 more.",
+            ],
             # a row's group and Remove names: the term, else what kind of row it is
             "labels": [
                 {"group": "bet365", "remove": "Remove bet365"},

@@ -123,5 +123,46 @@ export function describeShown(shown, total, query) {
   return `${shown} of ${total} shown`;
 }
 
+/** How a save tells terms apart: trimmed, case ignored ("Bet365 " is "bet365"). */
+const termKey = (entry) => (typeof entry === "string" ? entry : entry.term || "").trim().toLowerCase();
+
+/**
+ * The terms a save added: those in `saved` (the entries read back after the save) that were not
+ * in `previous` (the entries loaded before it), compared by `termKey`, each once, in saved order.
+ * Returns the terms as saved (trimmed).
+ */
+export function addedTerms(previous, saved) {
+  const before = new Set(previous.map(termKey));
+  const added = new Map();
+  for (const entry of saved) {
+    const key = termKey(entry);
+    if (key && !before.has(key) && !added.has(key)) added.set(key, (typeof entry === "string" ? entry : entry.term).trim());
+  }
+  return [...added.values()];
+}
+
+/** Whether a row's term is one of `keys` (a Set of `termKey`s, e.g. of `addedTerms`). */
+export const rowIsIn = (row, keys) => keys.has(termKey(row));
+export const termKeys = (terms) => new Set(terms.map(termKey));
+
+/** At most this many added terms are named in the save status; the rest are counted. */
+export const NAMED_ADDED = 3;
+
+/**
+ * The status after a save: "Saved." then, per category that gained terms, "2 new brand terms
+ * added: xyz, abc." (the first NAMED_ADDED named, then "and N more"). `added` is
+ * [[noun, terms], ...].
+ */
+export function describeSaved(added) {
+  const parts = ["Saved."];
+  for (const [noun, terms] of added) {
+    if (!terms.length) continue;
+    const named = terms.slice(0, NAMED_ADDED).join(", ");
+    const more = terms.length > NAMED_ADDED ? ` and ${terms.length - NAMED_ADDED} more` : "";
+    parts.push(`${terms.length} new ${noun} ${terms.length === 1 ? "term" : "terms"} added: ${named}${more}.`);
+  }
+  return parts.join(" ");
+}
+
 /** Human words for the problems of an invalid_lists error. */
 export const describeProblem = (p) => `${p.category}${p.term ? ` "${p.term}"` : ""}: ${p.reason}`;

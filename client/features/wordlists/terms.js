@@ -6,16 +6,18 @@
 // above the rows; rows added on this page go at the top, newest first, and always stay in view.
 // That is only the view: `rows` keeps the loaded order with added rows after it (displayOrder).
 import { h, field } from "../../lib/dom.js";
-import { FIND_DEBOUNCE_MS, termNoun, rowLabels, rowFromEntry, shownRows, describeShown, displayOrder } from "./state.js";
+import { FIND_DEBOUNCE_MS, termNoun, rowLabels, rowFromEntry, shownRows, describeShown, displayOrder, rowIsIn } from "./state.js";
 
 const FIRST_ROWS = 60; // built at once: more than a screenful on any display
 const SLICE_MS = 12; // then build for this long per task, leaving the page free to answer
 
 /**
  * Term rows for `category`, built from `entries`. `onInput` runs after every edit and removal;
- * `onTotal(n)` whenever the number of rows changes. Returns {el, rows}.
+ * `onTotal(n)` whenever the number of rows changes. Rows whose term is in `marked` (a Set of
+ * `termKeys`: the terms the last save added) carry a "New" badge until the next reload.
+ * Returns {el, rows}.
  */
-export function termRows(category, entries, onInput, onTotal = () => {}) {
+export function termRows(category, entries, onInput, onTotal = () => {}, marked = new Set()) {
   const noun = termNoun(category);
   const list = h("ol", { class: "plain stack", id: `terms-${category}`, "data-testid": `terms-${category}` });
   const rows = entries.map(rowFromEntry);
@@ -36,7 +38,10 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     const note = mk("note", "Note for admins");
     const remove = h("button", { type: "button", class: "small secondary", onclick: () => removeRow(row) }, "Remove");
     // The <li> stays a list item ("3 of 150"); the group inside it carries the row's name.
-    const group = h("div", { class: "wordlist-fields", role: "group" }, term.wrap, aliases.wrap, note.wrap, remove);
+    // A term the last save added says so in words (read with the row), not by colour alone.
+    const isMarked = marked.size > 0 && rowIsIn(row, marked);
+    const badge = isMarked ? h("p", { class: "wordlist-new" }, h("span", { class: "badge badge-new" }, "New"), " (added by the last save)") : null;
+    const group = h("div", { class: "wordlist-fields", role: "group" }, badge, term.wrap, aliases.wrap, note.wrap, remove);
     const name = () => {
       const labels = rowLabels(row, noun, added.has(row));
       group.setAttribute("aria-label", labels.group);
@@ -44,7 +49,7 @@ export function termRows(category, entries, onInput, onTotal = () => {}) {
     };
     name();
     term.input.addEventListener("input", name);
-    const li = h("li", { class: "wordlist-row", hidden: !shown.get(row) }, group);
+    const li = h("li", { class: isMarked ? "wordlist-row wordlist-row-new" : "wordlist-row", hidden: !shown.get(row) }, group);
     elements.set(row, li);
     return li;
   }

@@ -9,7 +9,7 @@ import * as api from "./api.js";
 import { termRows } from "./terms.js";
 import {
   TERM_CATEGORIES, EXCEPTION_CATEGORIES, POLICIES, TRY_DEBOUNCE_MS,
-  globalFromForm, overridesFromForm, describeProblem,
+  globalFromForm, overridesFromForm, describeProblem, termNoun, addedTerms, termKeys, describeSaved,
 } from "./state.js";
 
 function showProblems(container, error) {
@@ -35,11 +35,12 @@ export async function renderWordlists(container) {
   scope.input.addEventListener("change", () => load(scope.input.value));
   mount(scopeSlot, scope.wrap);
 
-  async function load(which) {
+  // `saved` (after a save of the shared lists): the lists as loaded before it, to tell what it added
+  async function load(which, saved = null) {
     clearError(errors);
     mount(editor, h("p", {}, "Loading\u2026"));
     try {
-      if (which === "global") await renderGlobal(editor, await api.getGlobal(), () => load(which));
+      if (which === "global") await renderGlobal(editor, await api.getGlobal(), (before) => load(which, before), saved);
       else await renderGroup(editor, which, await api.getGroup(which), () => load(which));
     } catch (error) { showError(errors, error); }
   }
@@ -52,15 +53,22 @@ function linesField(label, id, items, onInput, hint) {
   return f;
 }
 
-async function renderGlobal(editor, loaded, reload) {
+/**
+ * The shared lists. `reload(before)` shows them afresh; after a save `before` is the lists as
+ * they were loaded, and the page then says which terms the save added and marks their rows.
+ */
+async function renderGlobal(editor, loaded, reload, before = null) {
   const lists = loaded.lists;
+  const termsOf = (from, category) => (from && from[category] && from[category].terms) || [];
+  const added = Object.fromEntries(TERM_CATEGORIES.map(([category]) =>
+    [category, before ? addedTerms(termsOf(before, category), termsOf(lists, category)) : []]));
   const tryBox = createTryBox(() => ({ draft: { lists: draftNow() } }));
   const onInput = () => tryBox.changed();
   const terms = {};
   const sections = TERM_CATEGORIES.map(([category, label]) => {
     const heading = h("h2", { class: "inline-heading" });
     const total = (n) => { heading.textContent = `${label} (${n})`; };
-    terms[category] = termRows(category, (lists[category] && lists[category].terms) || [], onInput, total);
+    terms[category] = termRows(category, termsOf(lists, category), onInput, total, termKeys(added[category]));
     total(terms[category].rows.length);
     return h("details", { class: "card", open: category === "brand" || undefined },
       h("summary", {}, heading), terms[category].el);
@@ -75,9 +83,11 @@ async function renderGlobal(editor, loaded, reload) {
   const exceptionText = () => Object.fromEntries(Object.entries(exceptionFields).map(([c, f]) => [c, f.input.value]));
   const draftNow = () => globalFromForm(lists, { brand: terms.brand.rows, venue: terms.venue.rows }, exceptionText());
 
-  const save = saveBar(async (summary) => api.saveGlobal(draftNow(), summary, loaded.version), reload);
+  const status = before ? describeSaved(TERM_CATEGORIES.map(([category]) => [termNoun(category), added[category]])) : "";
+  const save = saveBar(async (summary) => api.saveGlobal(draftNow(), summary, loaded.version), () => reload(lists));
   mount(editor, h("p", { class: "hint" }, `Version ${loaded.version}${loaded.version === 0 ? " (the shipped defaults)" : ""}.`),
-    tryBox.el, ...sections, exceptions, save.el, yamlPanel(reload), historyPanel("global", reload));
+    tryBox.el, ...sections, exceptions, save.el, yamlPanel(() => reload()), historyPanel("global", () => reload()));
+  if (before) save.saved(status);
   await tryBox.changed();
 }
 
@@ -110,16 +120,27 @@ async function renderGroup(editor, groupId, loaded, reload) {
   await tryBox.changed();
 }
 
+/**
+ * Summary, Save and a polite status. After a save the page is rebuilt: the new bar's
+ * `saved(text)` puts the keyboard back on its Save button and says what the save did.
+ */
 function saveBar(doSave, reload) {
   const summary = field("What changed (for the history)", { id: "wordlist-summary", maxlength: 300 });
   const errors = h("div", {});
   const button = h("button", { type: "button" }, "Save lists");
+  const status = h("p", { class: "hint wordlist-saved", role: "status", "aria-live": "polite", "data-testid": "wordlist-save-status" });
   button.addEventListener("click", async () => {
     clearError(errors);
+    status.textContent = "";
     button.disabled = true;
     try { await doSave(summary.input.value); await reload(); } catch (error) { showProblems(errors, error); button.disabled = false; }
   });
-  return { el: h("section", { class: "card stack" }, summary.wrap, errors, button) };
+  function saved(text) {
+    button.focus();
+    // filled in after the region is on the page, so screen readers announce it
+    requestAnimationFrame(() => { status.textContent = text; });
+  }
+  return { el: h("section", { class: "card stack" }, summary.wrap, errors, button, status), saved };
 }
 
 /** The live "Try a message" box: debounced, against whatever `body()` says (draft lists). */
