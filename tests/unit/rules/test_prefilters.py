@@ -10,7 +10,7 @@ import pytest
 import regex
 
 from rules.amount import alternation, build_grammar, build_guards, quick_pattern
-from rules.lexicon import Entry, default_lexicon
+from rules.lexicon import AMOUNT_ENTRY_FIELDS, Entry, default_lexicon
 from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
     INVISIBLE,
@@ -337,17 +337,7 @@ def test_mirrored_worded_grammar_matches_like_the_right_to_left_one(seed: int) -
     rng = random.Random(seed)
     amount = default_lexicon().amount
     vocabulary = [
-        p
-        for name in (
-            "units",
-            "multipliers",
-            "slang",
-            "slang_needing_quantity",
-            "slang_needing_context",
-            "odds_words",
-        )
-        for e in amount.entry_list(name)
-        for p in e.patterns()
+        p for name in AMOUNT_ENTRY_FIELDS for e in amount.entry_list(name) for p in e.patterns()
     ]
     words = vocabulary + [
         "a",
