@@ -10,7 +10,7 @@ import pytest
 import regex
 
 from rules.amount import alternation, build_grammar, build_guards, quick_pattern
-from rules.lexicon import AMOUNT_ENTRY_FIELDS, Entry, default_lexicon
+from rules.lexicon import AMOUNT_ENTRY_FIELDS, AMOUNT_WORD_FIELDS, Entry, default_lexicon
 from rules.matcher import DIGITISH, Matcher, default_matcher, find_numeric, match_worded
 from rules.normalise import (
     INVISIBLE,
@@ -401,17 +401,7 @@ def test_quick_guards_decide_like_the_regex_ones(seed: int) -> None:
     amount = default_lexicon().amount
     slow, quick = build_guards(amount), build_guards(amount, quick=True)
     rng = random.Random(seed)
-    lists = [
-        "money_context_before",
-        "money_context_after",
-        "odds_context_before",
-        "odds_context_after",
-        "not_money_before_k",
-        "not_money_after_k",
-        "date_words_before",
-        "time_words_before",
-    ]
-    words = [word for name in lists for word in amount.word_list(name)]
+    words = [word for name in AMOUNT_WORD_FIELDS for word in amount.word_list(name)]
     words += ["x", "on", "the", "at", "5", "🙏", "\ufe0f", "\x1c", ".", ",", "/", "-", "£", "'"]
     fields = [
         f.name
