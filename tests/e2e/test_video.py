@@ -38,9 +38,10 @@ async def wait_playing(page: Page, name: str) -> None:
 
 
 async def lead_and_robin_on_video(
-    live_server: LiveServer, browser: Any, world: dict[str, Any]
+    live_server: LiveServer, browser: Any, world: dict[str, Any], *peer_scripts: str
 ) -> tuple[Page, Page]:
-    """The lead on the console and Robin on a phone-sized screen, both joined with video."""
+    """The lead on the console and Robin on a phone-sized screen, both joined with video;
+    `peer_scripts` run in Robin's pages before each load."""
     lead_ctx = await browser.new_context()
     await world["lead"].sign_in_browser(lead_ctx)
     lead = await lead_ctx.new_page()
@@ -49,6 +50,8 @@ async def lead_and_robin_on_video(
     await lead.get_by_role("button", name="Join with video").click()
 
     peer_ctx = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    for script in peer_scripts:
+        await peer_ctx.add_init_script(script)
     peer = await peer_ctx.new_page()
     await join_waiting_room(peer, world["invite_url"], "Robin")
     await lead.get_by_role("button", name="Admit Robin").click()
@@ -344,3 +347,42 @@ async def test_camera_and_microphone_off_are_remembered_across_a_reload(
         await expect(own).to_have_attribute("aria-label", "Robin (you): camera on, microphone on")
         stored = await peer.evaluate("({...localStorage})")
         assert not [k for k in stored if k.startswith("holdspace.media.")], stored
+
+
+# Installed in the peer's page before each load: every use of localStorage throws, as in a
+# browser that blocks this site's data.
+BLOCK_STORAGE_JS = """
+Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('blocked by the test', 'SecurityError'); },
+});
+"""
+
+
+async def test_a_camera_switched_off_stays_off_through_audio_only_with_storage_blocked(
+    live_server: LiveServer, browser
+) -> None:
+    async with staffed_session(live_server, PASSWORD) as world:
+        lead, peer = await lead_and_robin_on_video(
+            live_server, browser, world, BLOCK_STORAGE_JS, RECORD_GUM_JS
+        )
+        await wait_playing(lead, "Robin")
+        robin = lead.get_by_role("figure", name=re.compile(r"^Robin: "))
+        await peer.get_by_role("button", name="Camera on").click()
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone on")
+        await peer.evaluate("window.__gum = []")
+
+        # audio only and back: the choice is held by the page, not read back from storage
+        audio_only = peer.get_by_role("button", name="Audio only")
+        await audio_only.click()
+        await expect(audio_only).to_have_attribute("aria-pressed", "true")
+        await audio_only.click()
+        await expect(audio_only).to_have_attribute("aria-pressed", "false")
+        camera = peer.get_by_role("button", name=re.compile(r"^Camera (on|off)$"))
+        await expect(camera).to_have_text("Camera off")
+        await expect(camera).to_have_attribute("aria-pressed", "false")
+        # with video again, the camera's m-line offered without a track: never asked for
+        await peer.wait_for_function(
+            "() => holdspaceMedia.local().cameraSender === 'none'", polling=200, timeout=30_000
+        )
+        assert not [c for c in await peer.evaluate("window.__gum") if c["video"]]
+        await expect(robin).to_have_attribute("aria-label", "Robin: camera off, microphone on")

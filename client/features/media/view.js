@@ -42,7 +42,10 @@ function keptOffText({ cameraOff, micOff }) {
 }
 
 export function createMediaPanel({ getSocket, selfName = "" }) {
-  let media = rememberedMedia(initialMedia, rememberedChoice());
+  // the person's choices ({audioOnly, cameraOff, micOff}), held here for this visit and kept in
+  // this browser for the next (remember): with storage blocked they still hold until a reload
+  const choice = rememberedChoice();
+  let media = rememberedMedia(initialMedia, choice);
   let layout = null;
   let slots = [];
   let participants = [];
@@ -95,15 +98,15 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   // the camera and microphone start as the person left them: a camera switched off is never
   // opened, not even for a moment, and the room is told it is off from the join on
   function begin(audioOnly) {
-    rememberChoice("audioOnly", audioOnly);
-    media = setChoice(media, audioOnly, !rememberedChoice().cameraOff);
+    remember("audioOnly", audioOnly);
+    media = setChoice(media, audioOnly, !choice.cameraOff);
     connection.start({ audioOnly, cameraOn: media.cameraOn, micOn: media.micOn });
     draw();
   }
 
   function switchAudioOnly(audioOnly) {
-    rememberChoice("audioOnly", audioOnly);
-    media = setChoice(media, audioOnly, !rememberedChoice().cameraOff);
+    remember("audioOnly", audioOnly);
+    media = setChoice(media, audioOnly, !choice.cameraOff);
     connection.setAudioOnly(audioOnly, media.cameraOn);
     draw();
   }
@@ -111,13 +114,18 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
   function update(next, what) {
     media = next;
     if (what === "mic") {
-      rememberChoice("micOff", !media.micOn);
+      remember("micOff", !media.micOn);
       connection.setMic(media.micOn);
     } else {
-      rememberChoice("cameraOff", !media.cameraOn);
+      remember("cameraOff", !media.cameraOn);
       connection.setCamera(media.cameraOn);
     }
     draw();
+  }
+
+  function remember(flag, on) {
+    choice[flag] = on;
+    rememberChoice(flag, on);
   }
 
   function playAll(fromGesture) {
@@ -141,7 +149,7 @@ export function createMediaPanel({ getSocket, selfName = "" }) {
     const choosing = media.phase === "choose";
     chooser.hidden = !choosing;
     if (choosing) {
-      keptOff.textContent = keptOffText(rememberedChoice());
+      keptOff.textContent = keptOffText(choice);
       keptOff.hidden = !keptOff.textContent;
     }
     denied.hidden = media.phase !== "denied";
