@@ -123,8 +123,10 @@ export function describeShown(shown, total, query) {
   return `${shown} of ${total} shown`;
 }
 
+/** The term of an entry or a row ("bet365" or {term, ...}) as typed, trimmed. */
+const termOf = (entry) => (typeof entry === "string" ? entry : entry.term || "").trim();
 /** How a save tells terms apart: trimmed, case ignored ("Bet365 " is "bet365"). */
-const termKey = (entry) => (typeof entry === "string" ? entry : entry.term || "").trim().toLowerCase();
+const termKey = (entry) => termOf(entry).toLowerCase();
 
 /**
  * The terms a save added: those in `saved` (the entries read back after the save) that were not
@@ -136,7 +138,7 @@ export function addedTerms(previous, saved) {
   const added = new Map();
   for (const entry of saved) {
     const key = termKey(entry);
-    if (key && !before.has(key) && !added.has(key)) added.set(key, (typeof entry === "string" ? entry : entry.term).trim());
+    if (key && !before.has(key) && !added.has(key)) added.set(key, termOf(entry));
   }
   return [...added.values()];
 }
